@@ -1,0 +1,139 @@
+import type { Secret } from './secret.js';
+
+/** The five provider types tokenops speaks to. */
+export const PROVIDER_TYPES = ['vaultoro', 'vectorcharts', 'triton', 'mailtrap', 'cobalt'] as const;
+/** One of the five provider types. */
+export type ProviderType = (typeof PROVIDER_TYPES)[number];
+
+/** Human names for provider types, for replies. */
+export const PROVIDER_LABELS: Record<ProviderType, string> = {
+  vaultoro: 'Vaultoro',
+  vectorcharts: 'Vector Charts',
+  triton: 'Triton One',
+  mailtrap: 'Mailtrap',
+  cobalt: 'Cobalt',
+};
+
+/** True when the text names a provider type. */
+export function isProviderType(text: string): text is ProviderType {
+  return (PROVIDER_TYPES as readonly string[]).includes(text);
+}
+
+/** Every action an adapter may offer. */
+export const ACTIONS = ['list', 'get', 'create', 'revoke', 'rotate', 'activate', 'deactivate'] as const;
+/** One adapter action. */
+export type Action = (typeof ACTIONS)[number];
+
+/** How an adapter supports one action. */
+export type Support =
+  | { mode: 'native' }
+  /** The provider has no such call; the adapter composes it, and `how` says so to the user. */
+  | { mode: 'emulated'; how: string }
+  /** Impossible over the API; `where` tells the user where it can be done. */
+  | { mode: 'unsupported'; where: string };
+
+/** What an adapter can do, per action. */
+export type Capabilities = Record<Action, Support>;
+
+/** Provider-specific facts about a token that fit in a reply (never secret). */
+export type TokenExtras = Record<string, string | number | boolean | null>;
+
+/** A token as tokenops shows it: never holds a secret, only its fingerprint and last 4. */
+export interface TokenSummary {
+  /** `provider:connection/id`: never secret. */
+  ref: string;
+  provider: ProviderType;
+  connection: string;
+  /** The non-secret id used in the REF (for Vector Charts, a keyed hash of the secret id). */
+  id: string;
+  name: string;
+  /** Last 4 characters of the secret, when the provider tells (or the bot saw it at creation). */
+  last4?: string | undefined;
+  /** Full HMAC-SHA-256 fingerprint of the secret, when the secret was ever seen. */
+  fingerprint?: string | undefined;
+  /** ISO 8601 times. */
+  createdAt?: string | undefined;
+  expiresAt?: string | null | undefined;
+  lastUsedAt?: string | null | undefined;
+  active: boolean;
+  /** Provider-specific extras, such as Triton's rate tier or Mailtrap's creator. */
+  extras: TokenExtras;
+}
+
+/** What a user asks for when creating a token; adapters use the fields their provider knows. */
+export interface CreateInput {
+  name: string;
+  /** Triton rate tier. */
+  tier?: string | undefined;
+  /** ISO 8601 expiry (Mailtrap, Vaultoro). */
+  expiresAt?: string | undefined;
+  /** Scopes/permissions, provider-specific words (Mailtrap `account:admin`, Vaultoro `read`). */
+  scopes?: string[] | undefined;
+  /** Allowed hosts (Vector Charts restrictions). */
+  hosts?: string[] | undefined;
+}
+
+/** A freshly minted token: the summary to show and the secret to deliver once. */
+export interface IssuedToken {
+  summary: TokenSummary;
+  secret: Secret;
+}
+
+/** How a revoke made the old secret stop working. */
+export type RevokeMethod = 'deleted' | 'deactivated' | 'refreshed_and_discarded';
+
+/** The outcome of a revoke. */
+export interface RevokeResult {
+  method: RevokeMethod;
+  /** True when the token was already gone or inactive: revoke is idempotent. */
+  alreadyRevoked: boolean;
+  /** The token as it was before, when known. */
+  summary?: TokenSummary | undefined;
+}
+
+/** What happens to the old secret after a rotate. */
+export type OldSecretFate =
+  { fate: 'deleted' } | { fate: 'deactivated' } | { fate: 'dead_immediately' } | { fate: 'expires_later'; at: string };
+
+/** The outcome of a rotate: the new token and the fate of the old one. */
+export interface RotateResult {
+  issued: IssuedToken;
+  old: OldSecretFate;
+  /** The old token's summary. */
+  previous?: TokenSummary | undefined;
+}
+
+/** Called by rotate after the new token exists and before the old one is retired. */
+export type DeliverHook = (issued: IssuedToken) => Promise<void>;
+
+/** Options for a rotate. */
+export interface RotateOptions {
+  /**
+   * Delivers the new secret. When it throws, the adapter revokes the new token where it can, leaves
+   * the old one as it was where it can, and rethrows.
+   */
+  deliver?: DeliverHook;
+  reason?: string;
+}
+
+/** Options for calls that can be cancelled. */
+export interface CallOptions {
+  signal?: AbortSignal;
+}
+
+/** The port every provider adapter implements. */
+export interface ProviderAdapter {
+  readonly provider: ProviderType;
+  readonly connection: string;
+  readonly capabilities: Capabilities;
+  /** Every token the credentials can see, every page walked. No secrets. */
+  list(options?: CallOptions): Promise<TokenSummary[]>;
+  /** One token by its REF id; emulated by listing where the provider has no get. */
+  get(id: string, options?: CallOptions): Promise<TokenSummary>;
+  create(input: CreateInput, options?: CallOptions): Promise<IssuedToken>;
+  /** Makes the token's secret stop working now. Idempotent. */
+  revoke(id: string, options?: CallOptions & { reason?: string }): Promise<RevokeResult>;
+  rotate(id: string, options?: CallOptions & RotateOptions): Promise<RotateResult>;
+  activate(id: string, options?: CallOptions): Promise<TokenSummary>;
+  deactivate(id: string, options?: CallOptions & { reason?: string }): Promise<TokenSummary>;
+}

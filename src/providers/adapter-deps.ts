@@ -1,0 +1,13 @@
+import type { Dispatcher } from 'undici';
+
+/** What every adapter needs besides its connection config. */
+export interface AdapterDeps {
+  /** Server-side HMAC key for fingerprints and Vector Charts REF ids. */
+  fingerprintKey: string;
+  /** Connection pool override (tests, benchmarks). */
+  dispatcher?: Dispatcher;
+  /** Retry tuning override (tests make backoff fast). */
+  retry?: { maxRetries?: number; retryBaseMs?: number; maxRetryAfterMs?: number };
+  /** Clock. @default () => new Date() */
+  now?: () => Date;
+}

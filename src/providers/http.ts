@@ -1,0 +1,353 @@
+import { Agent, request, type Dispatcher } from 'undici';
+import { RateLimitedError, TokenOpsError, type ErrorCode } from '../core/errors.js';
+import { PROVIDER_LABELS, type ProviderType } from '../core/token.js';
+import { redact } from '../core/secret.js';
+
+/** Anything with zod's `safeParse` (classic or mini). */
+export interface Schema<T> {
+  safeParse(
+    data: unknown,
+  ):
+    | { success: true; data: T }
+    | { success: false; error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] } };
+}
+
+/** Settings of one provider connection's HTTP client. */
+export interface HttpClientOptions {
+  provider: ProviderType;
+  baseUrl: string;
+  /** Headers on every request (auth, Accept). Never logged. */
+  headers: Record<string, string>;
+  /** Per-attempt timeout. @default 10000 */
+  timeoutMs?: number;
+  /** Extra attempts for idempotent requests. @default 2 */
+  maxRetries?: number;
+  /** First backoff step; grows ×2 per attempt with full jitter. @default 200 */
+  retryBaseMs?: number;
+  /** A Retry-After longer than this is not waited for; the caller gets RateLimitedError. @default 5000 */
+  maxRetryAfterMs?: number;
+  /** Pulls the provider's own message out of an error body. */
+  errorMessage?: (body: unknown) => string | undefined;
+  /** Shared connection pool. @default a module-wide keep-alive Agent */
+  dispatcher?: Dispatcher;
+  /** Injected for tests of the retry policy. @default setTimeout */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+/** One request. `op` labels it in errors and logs; the URL never appears there. */
+export interface HttpRequest<T> {
+  op: string;
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
+  path: string;
+  query?: Record<string, string | number | undefined>;
+  headers?: Record<string, string>;
+  json?: unknown;
+  /** Whether a retry is safe. @default GET, PUT and DELETE are; POST and PATCH are not */
+  idempotent?: boolean;
+  /** Statuses handed back to the caller instead of raising (e.g. Vaultoro's empty-list 404). */
+  passStatuses?: readonly number[];
+  /** Validates a 2xx JSON body (and passStatuses bodies). Omit for empty bodies. */
+  schema?: Schema<T>;
+  /** Values to scrub from any provider text that reaches an error (e.g. a secret in the path). */
+  secrets?: readonly string[];
+  signal?: AbortSignal;
+}
+
+/** A parsed response. */
+export interface HttpResponse<T> {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: T;
+}
+
+const sharedAgent = new Agent({ keepAliveTimeout: 30_000, connections: 32, pipelining: 1 });
+
+const defaultSleep = (ms: number, signal?: AbortSignal): Promise<void> =>
+  new Promise((resolve, reject) => {
+    const t = setTimeout(resolve, ms);
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(t);
+        reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
+      },
+      { once: true },
+    );
+  });
+
+/** Parses a Retry-After header (seconds or an HTTP date) into milliseconds. */
+export function parseRetryAfter(value: string | string[] | undefined, now = Date.now()): number | undefined {
+  const v = Array.isArray(value) ? value[0] : value;
+  if (v === undefined || v.trim() === '') return undefined;
+  if (/^\d+(\.\d+)?$/.test(v.trim())) return Math.round(Number(v) * 1000);
+  const at = Date.parse(v);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+/** Maps an HTTP status to the error code callers branch on. */
+export function codeForStatus(status: number): ErrorCode {
+  if (status === 401) return 'auth';
+  if (status === 403) return 'forbidden';
+  if (status === 404 || status === 410) return 'not_found';
+  if (status === 409) return 'conflict';
+  if (status === 429 || status === 509) return 'rate_limited';
+  if (status === 400 || status === 405 || status === 406 || status === 422) return 'invalid_request';
+  if (status >= 500) return 'provider_unavailable';
+  return 'unexpected_response';
+}
+
+const RETRY_STATUSES = new Set([429, 500, 502, 503, 504, 509]);
+const NETWORK_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'UND_ERR_CLOSED',
+]);
+
+/** Friendly words for an error code, used to build messages that never quote a URL. */
+const CODE_TEXT: Record<string, string> = {
+  auth: 'rejected the credentials tokenops uses',
+  forbidden: 'refused the action for these credentials',
+  not_found: 'does not know that token',
+  conflict: 'reported a conflict',
+  rate_limited: 'is rate limiting tokenops',
+  invalid_request: 'rejected the request',
+  provider_unavailable: 'is unavailable',
+  unexpected_response: 'answered in an unexpected way',
+};
+
+/**
+ * The HTTP client every adapter uses: keep-alive connections, a timeout per attempt, bounded jittered
+ * retries for idempotent requests only, Retry-After honoured, bodies parsed with zod, statuses mapped
+ * to typed errors whose text names the operation and never the URL.
+ */
+export class HttpClient {
+  readonly provider: ProviderType;
+  readonly #o: Required<Omit<HttpClientOptions, 'errorMessage'>> & Pick<HttpClientOptions, 'errorMessage'>;
+  readonly #base: URL;
+
+  constructor(options: HttpClientOptions) {
+    this.provider = options.provider;
+    this.#o = {
+      timeoutMs: 10_000,
+      maxRetries: 2,
+      retryBaseMs: 200,
+      maxRetryAfterMs: 5_000,
+      dispatcher: sharedAgent,
+      sleep: defaultSleep,
+      ...options,
+    };
+    this.#base = new URL(options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`);
+  }
+
+  /** Builds the absolute URL for a path relative to the base URL (a leading slash is kept relative). */
+  url(path: string, query?: HttpRequest<unknown>['query']): URL {
+    const u = new URL(path.replace(/^\//, ''), this.#base);
+    for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) u.searchParams.set(k, String(v));
+    return u;
+  }
+
+  /** Sends a request with the retry policy and returns the parsed body. */
+  async send<T = undefined>(req: HttpRequest<T>): Promise<HttpResponse<T>> {
+    const idempotent = req.idempotent ?? (req.method === 'GET' || req.method === 'PUT' || req.method === 'DELETE');
+    const attempts = idempotent ? this.#o.maxRetries + 1 : 1;
+    let last: unknown;
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+      try {
+        return await this.#attempt(req);
+      } catch (err) {
+        last = err;
+        const wait = this.#retryDelay(err, attempt);
+        if (attempt === attempts || wait === undefined || req.signal?.aborted) break;
+        await this.#o.sleep(wait, req.signal);
+      }
+    }
+    throw last;
+  }
+
+  #retryDelay(err: unknown, attempt: number): number | undefined {
+    if (err instanceof RateLimitedError)
+      return err.retryAfterMs <= this.#o.maxRetryAfterMs ? err.retryAfterMs : undefined;
+    if (err instanceof TokenOpsError && (err.status === undefined || !RETRY_STATUSES.has(err.status))) {
+      if (err.code !== 'provider_unavailable') return undefined;
+    }
+    const cap = this.#o.retryBaseMs * 2 ** (attempt - 1);
+    return Math.round(cap / 2 + Math.random() * (cap / 2));
+  }
+
+  async #attempt<T>(req: HttpRequest<T>): Promise<HttpResponse<T>> {
+    const signals = [AbortSignal.timeout(this.#o.timeoutMs)];
+    if (req.signal) signals.push(req.signal);
+    const headers: Record<string, string> = { ...this.#o.headers, ...req.headers };
+    let body: string | undefined;
+    if (req.json !== undefined) {
+      body = JSON.stringify(req.json);
+      headers['content-type'] ??= 'application/json';
+    }
+    let res: Dispatcher.ResponseData;
+    try {
+      res = await request(this.url(req.path, req.query), {
+        method: req.method,
+        headers,
+        body,
+        dispatcher: this.#o.dispatcher,
+        signal: AbortSignal.any(signals),
+      });
+    } catch (err) {
+      throw this.#networkError(req, err);
+    }
+    let text: string;
+    try {
+      text = await res.body.text();
+    } catch (err) {
+      throw this.#networkError(req, err);
+    }
+    const ok = res.statusCode >= 200 && res.statusCode < 300;
+    if (!ok && !req.passStatuses?.includes(res.statusCode)) throw this.#statusError(req, res, text);
+    return { status: res.statusCode, headers: res.headers, body: this.#parse(req, text, res.statusCode) };
+  }
+
+  #parse<T>(req: HttpRequest<T>, text: string, status: number): T {
+    if (!req.schema) return undefined as T;
+    let data: unknown;
+    try {
+      data = text.trim() === '' ? undefined : JSON.parse(text);
+    } catch (err) {
+      throw this.#error('unexpected_response', req, status, 'answered with something that is not JSON', err);
+    }
+    const parsed = req.schema.safeParse(data);
+    if (!parsed.success) {
+      // Name the fields that did not fit, never their values: they may be secrets.
+      const where = parsed.error.issues
+        .slice(0, 3)
+        .map((i) => i.path.join('.') || '(body)')
+        .join(', ');
+      throw this.#error('unexpected_response', req, status, `answered in an unexpected shape (at ${where})`);
+    }
+    return parsed.data;
+  }
+
+  #statusError(req: HttpRequest<unknown>, res: Dispatcher.ResponseData, text: string): TokenOpsError {
+    const code = codeForStatus(res.statusCode);
+    let detail: string | undefined;
+    try {
+      detail = this.#o.errorMessage?.(JSON.parse(text));
+    } catch {
+      detail = undefined; // an HTML error page or other non-JSON: say nothing of it
+    }
+    const label = PROVIDER_LABELS[this.provider];
+    let message = `${label} ${CODE_TEXT[code] ?? 'failed'} (${req.op}, HTTP ${res.statusCode})`;
+    if (detail) message += `: ${redact(detail.replace(/\s+/g, ' ').slice(0, 200), req.secrets ?? [])}`;
+    const opts = { provider: this.provider, status: res.statusCode };
+    if (code === 'rate_limited') {
+      const after = parseRetryAfter(res.headers['retry-after']) ?? 1_000;
+      return new RateLimitedError(`${message}. Try again in ${Math.ceil(after / 1000)} s.`, after, opts);
+    }
+    return new TokenOpsError(code, `${message}.`, opts);
+  }
+
+  #networkError(req: HttpRequest<unknown>, err: unknown): TokenOpsError {
+    const e = err as { name?: string; code?: string };
+    if (req.signal?.aborted)
+      return this.#error('provider_unavailable', req, undefined, 'call was cancelled', undefined);
+    const timeout =
+      e.name === 'TimeoutError' || e.code === 'UND_ERR_HEADERS_TIMEOUT' || e.code === 'UND_ERR_BODY_TIMEOUT';
+    const what = timeout
+      ? `did not answer within ${this.#o.timeoutMs} ms`
+      : NETWORK_CODES.has(e.code ?? '')
+        ? `dropped the connection (${e.code})`
+        : 'could not be reached';
+    // The cause is kept for the logs but holds no URL: undici errors name only host and code.
+    return this.#error('provider_unavailable', req, undefined, what, undefined);
+  }
+
+  #error(
+    code: ErrorCode,
+    req: HttpRequest<unknown>,
+    status: number | undefined,
+    what: string,
+    cause?: unknown,
+  ): TokenOpsError {
+    const label = PROVIDER_LABELS[this.provider];
+    const statusText = status === undefined ? '' : `, HTTP ${status}`;
+    return new TokenOpsError(code, `${label} ${what} (${req.op}${statusText}).`, {
+      provider: this.provider,
+      status,
+      cause,
+    });
+  }
+}
+
+/** Runs `fn` over items with at most `limit` in flight, keeping order. */
+export async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i] as T, i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+/** One page of a page-numbered list. */
+export interface NumberedPage<T> {
+  items: T[];
+  totalPages: number | null;
+  nextPage: number | null;
+}
+
+/**
+ * Walks a page-numbered list. When the first page tells the total, the rest are fetched in parallel
+ * (bounded), so the wall time is about two round trips instead of one per page.
+ */
+export async function walkNumberedPages<T>(
+  fetchPage: (page: number) => Promise<NumberedPage<T>>,
+  concurrency = 4,
+): Promise<T[]> {
+  const first = await fetchPage(1);
+  if (first.totalPages !== null && first.totalPages > 1) {
+    const rest = Array.from({ length: first.totalPages - 1 }, (_, i) => i + 2);
+    const pages = await mapLimit(rest, concurrency, fetchPage);
+    return [first, ...pages].flatMap((p) => p.items);
+  }
+  const items = [...first.items];
+  let next = first.nextPage;
+  for (let guard = 0; next !== null && guard < 10_000; guard++) {
+    const page = await fetchPage(next);
+    items.push(...page.items);
+    next = page.nextPage;
+  }
+  return items;
+}
+
+/** Walks a cursor-paged list (sequential by nature). `next` is null on the last page. */
+export async function walkCursorPages<T>(
+  fetchPage: (cursor: string | null) => Promise<{ items: T[]; next: string | null }>,
+): Promise<T[]> {
+  const items: T[] = [];
+  const seen = new Set<string>();
+  let cursor: string | null = null;
+  do {
+    const page = await fetchPage(cursor);
+    items.push(...page.items);
+    cursor = page.next;
+    if (cursor !== null) {
+      if (seen.has(cursor))
+        throw new TokenOpsError('unexpected_response', 'The provider returned the same page cursor twice.');
+      seen.add(cursor);
+    }
+  } while (cursor !== null);
+  return items;
+}
