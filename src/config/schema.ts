@@ -1,0 +1,83 @@
+import { z } from 'zod/mini';
+import '../core/validation.js';
+import { ACTIONS, PROVIDER_TYPES } from '../core/token.js';
+import { connectionSchema } from '../providers/config.js';
+
+/** Actions a policy can grant: adapter actions, plus the read-only and audit commands. */
+export const POLICY_ACTIONS = [...ACTIONS, 'find', 'audit', 'approve', '*'] as const;
+
+const policyAction = z.enum(POLICY_ACTIONS);
+const providerKey = z.enum([...PROVIDER_TYPES, '*']);
+
+/** A role: which actions it grants per provider (`*` = every provider). */
+const roleSchema = z.object({
+  description: z.optional(z.string()),
+  grants: z.partialRecord(providerKey, z.array(policyAction)),
+});
+
+/** Who holds which roles: Slack user ids (U…/W…) or user group ids (S…). */
+const memberSchema = z.object({
+  user: z.optional(z.string().check(z.regex(/^[UW][A-Z0-9]{2,}$/, 'must be a Slack user id (U… or W…)'))),
+  group: z.optional(z.string().check(z.regex(/^S[A-Z0-9]{2,}$/, 'must be a Slack user group id (S…)'))),
+  roles: z.array(z.string()).check(z.minLength(1)),
+});
+
+/** An action that needs a second person's approval, optionally only for some rate tiers. */
+const approvalRuleSchema = z.object({
+  action: z.enum(ACTIONS),
+  provider: providerKey,
+  /** Only when the requested Triton rate tier is one of these. */
+  tiers: z.optional(z.array(z.string())),
+});
+
+/** The authorization policy: deny by default. */
+export const policySchema = z.object({
+  roles: z.record(z.string(), roleSchema),
+  members: z.array(memberSchema),
+  approvals: z._default(z.array(approvalRuleSchema), []),
+});
+
+/** Slack settings. Secret values may be inline (local) or in a named secret (AWS). */
+export const slackSchema = z.object({
+  /** Signing secret, inline. */
+  signingSecret: z.optional(z.string().check(z.minLength(1))),
+  /** Bot token (xoxb-…), inline. */
+  botToken: z.optional(z.string().check(z.minLength(1))),
+  /** App-level token (xapp-…) for Socket Mode. */
+  appToken: z.optional(z.string().check(z.minLength(1))),
+  /** Name of a secret holding JSON {signingSecret, botToken, appToken?}; wins over inline values. */
+  secretName: z.optional(z.string()),
+  /** Bot id and bot user id: given, they spare Bolt an auth.test call at cold start. */
+  botId: z.optional(z.string()),
+  botUserId: z.optional(z.string()),
+  /** Web API base URL override (a local stand-in). @default "https://slack.com/api/" */
+  apiUrl: z.optional(z.string().check(z.url())),
+  /** The workspace(s) allowed to use the bot (team ids). Requests from others are refused. */
+  allowedTeams: z.array(z.string()).check(z.minLength(1)),
+  /** Channel id where every change is posted. */
+  auditChannel: z.string().check(z.minLength(1)),
+  /** Channel id where approval requests go. @default the audit channel */
+  approvalsChannel: z.optional(z.string()),
+  /** Web API timeout per call, ms. @default 5000 */
+  timeoutMs: z._default(z.number().check(z.int(), z.positive()), 5000),
+  /** Web API retries per call (bounded; the SDK default of ~30 min is wrong on Lambda). @default 2 */
+  retries: z._default(z.number().check(z.int(), z.nonnegative()), 2),
+});
+
+/** The whole tokenops config file. */
+export const appConfigSchema = z.object({
+  slack: slackSchema,
+  /** HMAC key for fingerprints, inline (local). */
+  fingerprintKey: z.optional(z.string().check(z.minLength(16))),
+  /** Name of a secret holding the fingerprint key (AWS); wins over the inline value. */
+  fingerprintKeySecret: z.optional(z.string()),
+  policy: policySchema,
+  connections: z.array(connectionSchema).check(z.minLength(1)),
+  /** Days before expiry when the schedule reminds owners. @default 14 */
+  expiryReminderDays: z._default(z.number().check(z.int(), z.positive()), 14),
+});
+
+/** The validated config. */
+export type AppConfig = z.infer<typeof appConfigSchema>;
+/** The authorization policy. */
+export type Policy = z.infer<typeof policySchema>;

@@ -1,0 +1,32 @@
+import type { ProviderType } from './token.js';
+
+/** Every action that changes a token or a request, and therefore leaves an audit record. */
+export type AuditAction = 'create' | 'revoke' | 'rotate' | 'activate' | 'deactivate' | 'approve' | 'deny';
+
+/** How an attempted change ended. */
+export type AuditOutcome = 'succeeded' | 'failed' | 'refused' | 'pending_approval' | 'undone';
+
+/** One audit record: who tried what on which token, why, and how it ended. Never holds a secret. */
+export interface AuditRecord {
+  /** Unique id (time-ordered). */
+  id: string;
+  /** ISO 8601. */
+  at: string;
+  /** Slack user id of the actor. */
+  actor: string;
+  action: AuditAction;
+  provider: ProviderType;
+  connection: string;
+  /** REF of the token acted on (or created). */
+  ref?: string | undefined;
+  tokenName?: string | undefined;
+  last4?: string | undefined;
+  reason?: string | undefined;
+  outcome: AuditOutcome;
+  /** Error code when the outcome is failed or refused. */
+  errorCode?: string | undefined;
+  /** Short human detail: how a revoke was done, the fate of a rotated secret, why it was refused. */
+  detail?: string | undefined;
+  /** Correlation id of the Slack request / job. */
+  correlationId?: string | undefined;
+}
