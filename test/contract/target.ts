@@ -8,6 +8,8 @@ export interface ContractPair {
   sim: ProviderSimulator | undefined;
   /** Makes an adapter with deliberately wrong credentials, for the `auth` case. */
   adapterWithBadCredentials(): ProviderAdapter;
+  /** The same adapter with a short per-request timeout (for the timeout case); absent in live mode. */
+  adapterWithTimeout?(ms: number): ProviderAdapter;
   stop(): Promise<void>;
 }
 

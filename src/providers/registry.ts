@@ -1,0 +1,95 @@
+import { TokenOpsError } from '../core/errors.js';
+import { PROVIDER_LABELS, type ProviderAdapter, type ProviderType } from '../core/token.js';
+import type { AdapterDeps } from './adapter-deps.js';
+import { createCobaltAdapter } from './cobalt/adapter.js';
+import type { ConnectionConfig } from './config.js';
+import { createMailtrapAdapter } from './mailtrap/adapter.js';
+import { createTritonAdapter } from './triton/adapter.js';
+import { createVaultoroAdapter } from './vaultoro/adapter.js';
+import { createVectorchartsAdapter } from './vectorcharts/adapter.js';
+
+/** Builds the adapter for one connection config (credentials already resolved). */
+export function createAdapter(conn: ConnectionConfig, deps: AdapterDeps): ProviderAdapter {
+  switch (conn.provider) {
+    case 'vaultoro':
+      return createVaultoroAdapter(conn, deps);
+    case 'vectorcharts':
+      return createVectorchartsAdapter(conn, deps);
+    case 'triton':
+      return createTritonAdapter(conn, deps);
+    case 'mailtrap':
+      return createMailtrapAdapter(conn, deps);
+    case 'cobalt':
+      return createCobaltAdapter(conn, deps);
+  }
+}
+
+/** Loads the credentials of a connection (from Secrets Manager on AWS, inline locally). */
+export type CredentialResolver = (conn: ConnectionConfig) => Promise<ConnectionConfig>;
+
+/**
+ * Every configured connection, by provider and name. Adapters are built lazily on first use, so a
+ * cold start pays only for the connections a command touches, and credentials are fetched then.
+ */
+export class ProviderRegistry {
+  readonly #configs: ConnectionConfig[];
+  readonly #adapters = new Map<string, Promise<ProviderAdapter>>();
+
+  constructor(
+    configs: readonly ConnectionConfig[],
+    readonly deps: AdapterDeps,
+    readonly resolve: CredentialResolver = async (c) => c,
+  ) {
+    const seen = new Set<string>();
+    for (const c of configs) {
+      const key = `${c.provider}:${c.name}`;
+      if (seen.has(key)) throw new TokenOpsError('config', `Connection ${key} is configured twice.`);
+      seen.add(key);
+    }
+    this.#configs = [...configs];
+  }
+
+  /** Every configured connection, in config order. */
+  connections(): { provider: ProviderType; connection: string }[] {
+    return this.#configs.map((c) => ({ provider: c.provider, connection: c.name }));
+  }
+
+  /** The connection a command means: the named one, or the provider's only one (or one named `default`). */
+  resolveConnection(provider: ProviderType, connection?: string): string {
+    const mine = this.#configs.filter((c) => c.provider === provider);
+    const label = PROVIDER_LABELS[provider];
+    if (mine.length === 0)
+      throw new TokenOpsError('not_found', `${label} is not configured. Type \`/token providers\` to see what is.`);
+    if (connection !== undefined) {
+      if (mine.some((c) => c.name === connection)) return connection;
+      const names = mine.map((c) => `${provider}:${c.name}`).join(', ');
+      throw new TokenOpsError('not_found', `${label} has no connection named ${connection}. Configured: ${names}.`);
+    }
+    if (mine.length === 1) return (mine[0] as ConnectionConfig).name;
+    const dflt = mine.find((c) => c.name === 'default');
+    if (dflt) return dflt.name;
+    const names = mine.map((c) => `${provider}:${c.name}`).join(', ');
+    throw new TokenOpsError('bad_command', `${label} has several connections; name one: ${names}.`);
+  }
+
+  /** The adapter of one connection (built and cached on first use). */
+  async adapter(provider: ProviderType, connection?: string): Promise<ProviderAdapter> {
+    const name = this.resolveConnection(provider, connection);
+    const key = `${provider}:${name}`;
+    let pending = this.#adapters.get(key);
+    if (!pending) {
+      const conn = this.#configs.find((c) => c.provider === provider && c.name === name) as ConnectionConfig;
+      pending = this.resolve(conn).then((resolved) => createAdapter(resolved, this.deps));
+      // A failed credential fetch must not be cached forever.
+      pending.catch(() => this.#adapters.delete(key));
+      this.#adapters.set(key, pending);
+    }
+    return pending;
+  }
+
+  /** Adapters of every connection, or of one provider's connections. */
+  async adapters(provider?: ProviderType): Promise<ProviderAdapter[]> {
+    const picked = this.connections().filter((c) => provider === undefined || c.provider === provider);
+    return Promise.all(picked.map((c) => this.adapter(c.provider, c.connection)));
+  }
+}

@@ -1,0 +1,325 @@
+import { inspect } from 'node:util';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, type TestContext } from 'vitest';
+import { RateLimitedError, TokenOpsError, UnsupportedError } from '../../src/core/errors.js';
+import type { Action, IssuedToken, ProviderAdapter } from '../../src/core/token.js';
+import type { Fault, ProviderSimulator } from '../simulators/base.js';
+import type { ContractPair } from './target.js';
+import { TARGETS } from './targets/index.js';
+
+/** Catches what a promise rejects with (and fails the test if it resolves). */
+async function rejection(p: Promise<unknown>): Promise<TokenOpsError> {
+  try {
+    await p;
+  } catch (err) {
+    if (!(err instanceof TokenOpsError)) throw err;
+    return err;
+  }
+  throw new Error('expected the call to fail');
+}
+
+/** Everything an error could leak through: message, fields, JSON, util.inspect, and its causes. */
+function errorText(err: unknown): string {
+  const parts: string[] = [];
+  let e: unknown = err;
+  for (let depth = 0; e && depth < 5; depth++) {
+    parts.push(String(e), inspect(e, { depth: 5 }), JSON.stringify(e) ?? '');
+    e = (e as { cause?: unknown }).cause;
+  }
+  return parts.join('\n');
+}
+
+const MUTATING = /POST|PUT|DELETE|PATCH/;
+
+describe.each(TARGETS.map((t) => [t.provider, t] as const))('%s adapter contract', (_name, target) => {
+  let pair: ContractPair;
+  let adapter: ProviderAdapter;
+  let sim: ProviderSimulator | undefined;
+
+  beforeAll(async () => {
+    pair = await target.start();
+    adapter = pair.adapter;
+    sim = pair.sim;
+  });
+  afterAll(async () => pair?.stop());
+  beforeEach(() => sim?.clearFaults());
+
+  const can = (action: Action): boolean => adapter.capabilities[action].mode !== 'unsupported';
+  /** Skips the case when the adapter lacks the action (capability-gated cases). */
+  const needs = (ctx: TestContext, ...actions: Action[]): void => {
+    if (!actions.every(can)) ctx.skip();
+  };
+  /** Skips the case in live mode, where faults cannot be injected. */
+  const needsSim = (ctx: TestContext): ProviderSimulator => {
+    if (!sim) ctx.skip();
+    return sim as ProviderSimulator;
+  };
+
+  /** A token to act on: created through the adapter where it can, otherwise seeded in the simulator. */
+  async function freshToken(name: string): Promise<{ id: string; secret: string }> {
+    if (can('create')) {
+      const issued = await adapter.create({ ...target.createInput, name });
+      return { id: issued.summary.id, secret: issued.secret.reveal() };
+    }
+    if (!sim) throw new Error('live mode cannot make tokens for a provider without create');
+    return sim.seedToken(name);
+  }
+
+  async function works(secret: string): Promise<boolean> {
+    const status = await (sim as ProviderSimulator).useSecret(secret);
+    return status >= 200 && status < 300;
+  }
+
+  describe('capabilities', () => {
+    it('declares every action, with how/where text for emulated and unsupported ones', () => {
+      expect(Object.keys(adapter.capabilities).sort()).toEqual(
+        ['activate', 'create', 'deactivate', 'get', 'list', 'revoke', 'rotate'].sort(),
+      );
+      for (const [action, support] of Object.entries(adapter.capabilities)) {
+        if (support.mode === 'emulated') expect(support.how, action).toMatch(/\w{4}/);
+        if (support.mode === 'unsupported') expect(support.where, action).toMatch(/\w{4}/);
+      }
+      expect(adapter.capabilities.list.mode).toBe('native');
+      expect(adapter.capabilities.revoke.mode).not.toBe('unsupported');
+    });
+
+    it('fails unsupported actions with an error that says where to do them', async (ctx) => {
+      const missing = (['create', 'rotate', 'activate', 'deactivate'] as const).filter((a) => !can(a));
+      if (missing.length === 0) ctx.skip();
+      const { id } = await freshToken('contract-unsupported');
+      for (const action of missing) {
+        const call = action === 'create' ? adapter.create(target.createInput) : adapter[action](id);
+        const err = await rejection(call);
+        expect(err, action).toBeInstanceOf(UnsupportedError);
+        expect(err.message).toContain((err as UnsupportedError).where);
+      }
+    });
+  });
+
+  describe('list', () => {
+    it('returns the tokens with REFs of this connection and no secret anywhere', async () => {
+      const a = await freshToken('contract-list');
+      const listed = await adapter.list();
+      const found = listed.find((t) => t.id === a.id);
+      expect(found?.ref).toBe(`${target.provider}:${adapter.connection}/${a.id}`);
+      expect(found?.name === '' || found?.name.startsWith('contract-list')).toBe(true);
+      expect(JSON.stringify(listed)).not.toContain(a.secret);
+      for (const t of listed) expect(t.provider).toBe(target.provider);
+    });
+
+    it('walks every page', async (ctx) => {
+      if (target.pageSize === 0) ctx.skip();
+      const before = (await adapter.list()).length;
+      const n = target.pageSize * 2 + 1;
+      for (let i = 0; i < n; i++) await freshToken(`contract-page-${i}`);
+      const after = await adapter.list();
+      expect(after.length).toBe(before + n);
+      expect(new Set(after.map((t) => t.id)).size).toBe(after.length);
+    });
+
+    it('rejects wrong credentials with an auth error', async () => {
+      const err = await rejection(pair.adapterWithBadCredentials().list());
+      expect(err.code).toBe('auth');
+    });
+  });
+
+  describe('get', () => {
+    it('finds a token by its REF id, and says not_found for an unknown one', async () => {
+      const a = await freshToken('contract-get');
+      const got = await adapter.get(a.id);
+      expect(got.id).toBe(a.id);
+      expect(JSON.stringify(got)).not.toContain(a.secret);
+      const err = await rejection(adapter.get(`${a.id.slice(0, -3)}zzz`));
+      expect(err.code).toBe('not_found');
+    });
+  });
+
+  describe('create', () => {
+    it('returns a working secret exactly once, apart from the summary', async (ctx) => {
+      needs(ctx, 'create');
+      const issued: IssuedToken = await adapter.create({ ...target.createInput, name: 'contract-create' });
+      const secret = issued.secret.reveal();
+      expect(secret.length).toBeGreaterThanOrEqual(8);
+      expect(JSON.stringify(issued)).not.toContain(secret);
+      expect(inspect(issued, { depth: 9 })).not.toContain(secret);
+      expect(issued.summary.last4).toBe(secret.slice(-4));
+      if (sim) expect(await works(secret)).toBe(true);
+      const listed = await adapter.list();
+      expect(listed.some((t) => t.id === issued.summary.id)).toBe(true);
+      expect(JSON.stringify(listed)).not.toContain(secret);
+    });
+
+    it('is never retried, so a failure cannot mint a duplicate', async (ctx) => {
+      needs(ctx, 'create');
+      const s = needsSim(ctx);
+      s.inject({ fault: { kind: 'status', status: 503 }, method: 'POST', times: 1 });
+      const posts = (): number => s.requests.filter((r) => r.method === 'POST').length;
+      const before = posts();
+      const err = await rejection(adapter.create({ ...target.createInput, name: 'contract-no-dup' }));
+      expect(err.code).toBe('provider_unavailable');
+      expect(posts() - before).toBe(1);
+    });
+  });
+
+  describe('revoke', () => {
+    it('makes the secret stop working, and says how', async (ctx) => {
+      const s = needsSim(ctx);
+      const t = await freshToken('contract-revoke');
+      expect(await works(t.secret)).toBe(true);
+      const result = await adapter.revoke(t.id, { reason: 'contract test' });
+      expect(result.alreadyRevoked).toBe(false);
+      expect(['deleted', 'deactivated', 'refreshed_and_discarded']).toContain(result.method);
+      expect(await s.useSecret(t.secret)).toBeGreaterThanOrEqual(400);
+    });
+
+    it('is idempotent: revoking again succeeds without error', async () => {
+      const t = await freshToken('contract-revoke-twice');
+      await adapter.revoke(t.id);
+      const again = await adapter.revoke(t.id);
+      if (again.method !== 'refreshed_and_discarded') expect(again.alreadyRevoked).toBe(true);
+    });
+  });
+
+  describe('rotate', () => {
+    it('yields a working new secret and the documented fate of the old one', async (ctx) => {
+      needs(ctx, 'rotate');
+      needsSim(ctx);
+      const t = await freshToken('contract-rotate');
+      const delivered: string[] = [];
+      const result = await adapter.rotate(t.id, {
+        deliver: async (issued) => {
+          delivered.push(issued.secret.reveal());
+        },
+      });
+      const fresh = result.issued.secret.reveal();
+      expect(delivered).toEqual([fresh]);
+      expect(fresh).not.toBe(t.secret);
+      expect(JSON.stringify(result)).not.toContain(fresh);
+      expect(await works(fresh)).toBe(true);
+      const oldWorks = await works(t.secret);
+      if (target.oldSecretAfterRotate === 'dies') {
+        expect(['deleted', 'deactivated', 'dead_immediately']).toContain(result.old.fate);
+        expect(oldWorks).toBe(false);
+      } else {
+        expect(result.old.fate).toBe('expires_later');
+        expect(oldWorks).toBe(true);
+      }
+    });
+
+    it('revokes the new token when delivery fails, and rethrows', async (ctx) => {
+      needs(ctx, 'rotate');
+      needsSim(ctx);
+      const t = await freshToken('contract-rotate-undelivered');
+      let fresh = '';
+      const boom = new Error('slack is down');
+      await expect(
+        adapter.rotate(t.id, {
+          deliver: async (issued) => {
+            fresh = issued.secret.reveal();
+            throw boom;
+          },
+        }),
+      ).rejects.toBe(boom);
+      expect(fresh).not.toBe('');
+      expect(await works(fresh)).toBe(false);
+      // Where the old token is retired only after delivery (emulated rotate), it still works.
+      if (adapter.capabilities.rotate.mode === 'emulated') expect(await works(t.secret)).toBe(true);
+    });
+  });
+
+  describe('activate and deactivate', () => {
+    it('deactivate stops the secret and activate brings it back', async (ctx) => {
+      needs(ctx, 'activate', 'deactivate');
+      needsSim(ctx);
+      const t = await freshToken('contract-toggle');
+      const off = await adapter.deactivate(t.id, { reason: 'contract test' });
+      expect(off.active).toBe(false);
+      expect(await works(t.secret)).toBe(false);
+      const on = await adapter.activate(t.id);
+      expect(on.active).toBe(true);
+      expect(await works(t.secret)).toBe(true);
+    });
+  });
+
+  describe('faults', () => {
+    const cases: [string, Fault, string][] = [
+      ['a persistent 500', { kind: 'status', status: 500 }, 'provider_unavailable'],
+      ['an HTML error page', { kind: 'html', status: 502 }, 'provider_unavailable'],
+      ['malformed JSON', { kind: 'bad_json' }, 'unexpected_response'],
+      ['a body of the wrong schema', { kind: 'wrong_schema' }, 'unexpected_response'],
+      ['a reset connection', { kind: 'reset' }, 'provider_unavailable'],
+      ['a 403', { kind: 'status', status: 403, body: { error: 'forbidden' } }, 'forbidden'],
+    ];
+    it.each(cases)('maps %s on list to %s', async (_what, fault, code, ctx) => {
+      const s = needsSim(ctx);
+      s.inject({ fault, method: 'GET' });
+      const err = await rejection(adapter.list());
+      expect(err.code).toBe(code);
+      expect(err.provider).toBe(target.provider);
+    });
+
+    it('retries a transient 503 on an idempotent call and succeeds', async (ctx) => {
+      const s = needsSim(ctx);
+      s.inject({ fault: { kind: 'status', status: 503 }, method: 'GET', times: 1 });
+      await expect(adapter.list()).resolves.toBeInstanceOf(Array);
+    });
+
+    it('honours a short Retry-After on 429 and 509', async (ctx) => {
+      const s = needsSim(ctx);
+      s.inject({ fault: { kind: 'rate_limit', status: 429, retryAfter: '0' }, method: 'GET', times: 1 });
+      s.inject({ fault: { kind: 'rate_limit', status: 509, retryAfter: '0' }, method: 'GET', times: 1 });
+      await expect(adapter.list()).resolves.toBeInstanceOf(Array);
+    });
+
+    it('gives up on a long Retry-After with a rate_limited error that carries it', async (ctx) => {
+      const s = needsSim(ctx);
+      s.inject({ fault: { kind: 'rate_limit', status: 429, retryAfter: '120' }, method: 'GET' });
+      const err = await rejection(adapter.list());
+      expect(err).toBeInstanceOf(RateLimitedError);
+      expect((err as RateLimitedError).retryAfterMs).toBe(120_000);
+    });
+
+    it('bounds retries: a provider that keeps failing gets at most 3 attempts', async (ctx) => {
+      const s = needsSim(ctx);
+      s.inject({ fault: { kind: 'status', status: 503 }, method: 'GET' });
+      const before = s.requests.length;
+      await rejection(adapter.list());
+      expect(s.requests.length - before).toBeLessThanOrEqual(3);
+    });
+
+    it('times out a provider that does not answer', async (ctx) => {
+      const s = needsSim(ctx);
+      s.inject({ fault: { kind: 'latency', ms: 1_500 }, method: 'GET' });
+      const fast = pair.adapterWithTimeout?.(200);
+      if (!fast) ctx.skip();
+      const err = await rejection((fast as ProviderAdapter).list());
+      expect(err.code).toBe('provider_unavailable');
+    });
+  });
+
+  describe('secrets in errors', () => {
+    it('never puts a secret into an error, whatever fails', async (ctx) => {
+      const s = needsSim(ctx);
+      const canary = await freshToken('contract-canary');
+      const errors: unknown[] = [];
+      const faults: Fault[] = [
+        { kind: 'status', status: 500, body: { error: `boom ${canary.secret}` } },
+        { kind: 'status', status: 422, body: { errors: { base: [`bad ${canary.secret}`] } } },
+        { kind: 'bad_json' },
+        { kind: 'wrong_schema' },
+        { kind: 'reset' },
+      ];
+      for (const fault of faults) {
+        s.clearFaults();
+        s.inject({ fault, method: 'DELETE' });
+        s.inject({ fault, method: 'PUT' });
+        s.inject({ fault, method: 'POST' });
+        for (const call of [adapter.revoke(canary.id), can('rotate') ? adapter.rotate(canary.id) : undefined]) {
+          if (call) await call.catch((e: unknown) => errors.push(e));
+        }
+      }
+      expect(errors.length).toBeGreaterThan(0);
+      for (const e of errors) expect(errorText(e)).not.toContain(canary.secret);
+      expect(s.requests.filter((r) => MUTATING.test(r.method)).length).toBeGreaterThan(0);
+    });
+  });
+});
