@@ -1,0 +1,91 @@
+import type { AuditRecord, AuditOutcome } from './audit.js';
+import type { ProviderType } from './token.js';
+
+/** The durable audit trail. */
+export interface AuditStore {
+  /** Writes a new record; throws when the store is unavailable (minting then fails closed). */
+  put(record: AuditRecord): Promise<void>;
+  /** Sets the outcome (and detail) of a record written before the action ran. */
+  finish(
+    id: string,
+    outcome: AuditOutcome,
+    extra?: Partial<Pick<AuditRecord, 'errorCode' | 'detail' | 'ref' | 'last4'>>,
+  ): Promise<void>;
+  get(id: string): Promise<AuditRecord | undefined>;
+  /** Newest first, since a time, optionally for one provider. */
+  list(query: { since: string; provider?: ProviderType; limit?: number }): Promise<AuditRecord[]>;
+}
+
+/** What tokenops remembers of a token it minted: never the secret, only its fingerprint and last 4. */
+export interface TokenRecord {
+  ref: string;
+  provider: ProviderType;
+  connection: string;
+  name: string;
+  /** Slack user id of the person it was minted for. */
+  owner: string;
+  fingerprint: string;
+  last4: string;
+  createdAt: string;
+  expiresAt?: string | undefined;
+  /** Set when tokenops revoked it. */
+  revokedAt?: string | undefined;
+}
+
+/** Tokens minted through tokenops, for `--mine`, `find` by fingerprint, and expiry reminders. */
+export interface TokenIndex {
+  put(record: TokenRecord): Promise<void>;
+  get(ref: string): Promise<TokenRecord | undefined>;
+  byOwner(owner: string): Promise<TokenRecord[]>;
+  /** Every record (the schedule's daily pass). */
+  all(): Promise<TokenRecord[]>;
+  markRevoked(ref: string, at: string): Promise<void>;
+}
+
+/** A request waiting for a second person's approval. The command holds no secret. */
+export interface ApprovalRequest {
+  id: string;
+  requester: string;
+  /** The serialised job to run when approved. */
+  job: string;
+  summary: string;
+  status: 'pending' | 'approved' | 'denied';
+  decidedBy?: string | undefined;
+  createdAt: string;
+}
+
+/** Approvals, with a decision that can be taken exactly once. */
+export interface ApprovalStore {
+  create(request: ApprovalRequest): Promise<void>;
+  get(id: string): Promise<ApprovalRequest | undefined>;
+  /** Moves a pending request to approved/denied; returns undefined when it was not pending any more. */
+  decide(id: string, status: 'approved' | 'denied', by: string): Promise<ApprovalRequest | undefined>;
+}
+
+/** At-most-once execution of jobs, keyed by the job id. */
+export interface JobClaims {
+  /**
+   * Claims a job for `leaseMs`. `claimed`: run it. `done`: it already ran. `busy`: another worker is
+   * running it now (try later).
+   */
+  claim(jobId: string, leaseMs: number): Promise<'claimed' | 'done' | 'busy'>;
+  /** Marks the job done; `summary` is a short outcome note, never a secret. */
+  complete(jobId: string, summary: string): Promise<void>;
+  /** Gives a failed job back so a redelivery may run it. */
+  release(jobId: string): Promise<void>;
+}
+
+/** What the Slack workspace says about a user. */
+export interface UserFacts {
+  teamId: string;
+  isRestricted: boolean;
+  isUltraRestricted: boolean;
+  isStranger: boolean;
+  deleted: boolean;
+  groups: string[];
+}
+
+/** Looks users up in Slack (cached). */
+export interface Directory {
+  user(userId: string): Promise<UserFacts>;
+}

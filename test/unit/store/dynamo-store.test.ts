@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import type { AuditRecord } from '../../../src/core/audit.js';
+import { startLocalDynamo } from '../../../src/local/dynalite.js';
+import { dynamoStores, monthsSince } from '../../../src/store/dynamo-store.js';
+import { documentClient } from '../../../src/store/table.js';
+import { useDynamo } from '../../support/dynamo.js';
+
+const record = (over: Partial<AuditRecord> = {}): AuditRecord => ({
+  id: `a${Math.random().toString(36).slice(2)}`,
+  at: new Date().toISOString(),
+  actor: 'U1',
+  action: 'revoke',
+  provider: 'triton',
+  connection: 'prod',
+  ref: 'triton:prod/abc',
+  outcome: 'in_progress',
+  ...over,
+});
+
+describe('DynamoDB store on dynalite', () => {
+  const dynamo = useDynamo();
+
+  it('writes audit records and reads them back newest first, filtered by provider and time', async () => {
+    const { audit } = await dynamo.stores();
+    const old = record({ at: new Date(Date.now() - 40 * 86400_000).toISOString() });
+    const a = record({ at: new Date(Date.now() - 2000).toISOString() });
+    const b = record({ at: new Date(Date.now() - 1000).toISOString(), provider: 'mailtrap' });
+    for (const r of [old, a, b]) await audit.put(r);
+    const since = new Date(Date.now() - 7 * 86400_000).toISOString();
+    expect((await audit.list({ since })).map((r) => r.id)).toEqual([b.id, a.id]);
+    expect((await audit.list({ since, provider: 'triton' })).map((r) => r.id)).toEqual([a.id]);
+    const all = await audit.list({ since: new Date(Date.now() - 60 * 86400_000).toISOString() });
+    expect(all.map((r) => r.id)).toEqual([b.id, a.id, old.id]);
+  });
+
+  it('finishes a record with its outcome and refuses to overwrite an id', async () => {
+    const { audit } = await dynamo.stores();
+    const r = record();
+    await audit.put(r);
+    await audit.finish(r.id, 'succeeded', { detail: 'deactivated', last4: 'ab12' });
+    expect(await audit.get(r.id)).toMatchObject({
+      outcome: 'succeeded',
+      detail: 'deactivated',
+      last4: 'ab12',
+      actor: 'U1',
+    });
+    await expect(audit.put(r)).rejects.toMatchObject({ code: 'audit_unavailable' });
+  });
+
+  it('indexes minted tokens by owner and marks revocations', async () => {
+    const { tokens } = await dynamo.stores();
+    const base = {
+      provider: 'triton' as const,
+      connection: 'prod',
+      name: 'ci',
+      fingerprint: 'f'.repeat(64),
+      last4: 'abcd',
+      createdAt: new Date().toISOString(),
+    };
+    await tokens.put({ ...base, ref: 'triton:prod/1', owner: 'U1' });
+    await tokens.put({ ...base, ref: 'triton:prod/2', owner: 'U2' });
+    expect((await tokens.byOwner('U1')).map((t) => t.ref)).toEqual(['triton:prod/1']);
+    await tokens.markRevoked('triton:prod/1', '2026-01-01T00:00:00.000Z');
+    await tokens.markRevoked('triton:prod/unknown', '2026-01-01T00:00:00.000Z');
+    expect(await tokens.get('triton:prod/1')).toMatchObject({ revokedAt: '2026-01-01T00:00:00.000Z' });
+    expect(await tokens.get('triton:prod/unknown')).toBeUndefined();
+    expect((await tokens.all()).length).toBe(2);
+  });
+
+  it('lets exactly one approver decide a request', async () => {
+    const { approvals } = await dynamo.stores();
+    await approvals.create({
+      id: 'ap1',
+      requester: 'U1',
+      job: '{}',
+      summary: 'create',
+      status: 'pending',
+      createdAt: new Date().toISOString(),
+    });
+    const [x, y] = await Promise.all([
+      approvals.decide('ap1', 'approved', 'U2'),
+      approvals.decide('ap1', 'denied', 'U3'),
+    ]);
+    expect([x, y].filter(Boolean)).toHaveLength(1);
+    expect(await approvals.decide('missing', 'approved', 'U2')).toBeUndefined();
+  });
+
+  it('claims a job once, reports it done, and lets a released job run again', async () => {
+    const { claims } = await dynamo.stores();
+    expect(await claims.claim('j1', 60_000)).toBe('claimed');
+    expect(await claims.claim('j1', 60_000)).toBe('busy');
+    await claims.complete('j1', 'ok');
+    expect(await claims.claim('j1', 60_000)).toBe('done');
+    expect(await claims.claim('j2', 60_000)).toBe('claimed');
+    await claims.release('j2');
+    expect(await claims.claim('j2', 60_000)).toBe('claimed');
+    expect(await claims.claim('j3', -1)).toBe('claimed');
+    expect(await claims.claim('j3', 60_000)).toBe('claimed'); // the first lease ran out
+  });
+
+  it('fails with audit_unavailable when the store is down', async () => {
+    const db = await startLocalDynamo();
+    const stores = dynamoStores(documentClient({ tableName: db.tableName, endpoint: db.endpoint }), db.tableName);
+    await db.close();
+    await expect(stores.audit.put(record())).rejects.toMatchObject({ code: 'audit_unavailable' });
+  });
+
+  it('lists the months of a time range', () => {
+    expect(monthsSince('2026-10-15T00:00:00Z', new Date('2026-12-02T00:00:00Z'))).toEqual([
+      '2026-12',
+      '2026-11',
+      '2026-10',
+    ]);
+  });
+});
