@@ -242,7 +242,7 @@ export class HttpClient {
     }
     const label = PROVIDER_LABELS[this.provider];
     let message = `${label} ${CODE_TEXT[code] ?? 'failed'} (${req.op}, HTTP ${res.statusCode})`;
-    if (detail) message += `: ${redact(detail.replace(/\s+/g, ' ').slice(0, 200), req.secrets ?? [])}`;
+    if (detail) message += `: ${scrubCredentials(redact(detail.replace(/\s+/g, ' ').slice(0, 200), req.secrets ?? []))}`;
     const opts = { provider: this.provider, status: res.statusCode };
     if (code === 'rate_limited') {
       const after = parseRetryAfter(res.headers['retry-after']) ?? 1_000;
@@ -281,6 +281,14 @@ export class HttpClient {
       cause,
     });
   }
+}
+
+/**
+ * Masks anything in provider text that looks like a credential (16+ id characters with both a letter
+ * and a digit): a provider may echo a token we never saw, so exact-match redaction cannot catch it.
+ */
+export function scrubCredentials(text: string): string {
+  return text.replace(/[A-Za-z0-9_\-.~+/=]{16,}/g, (m) => (/[0-9]/.test(m) && /[A-Za-z]/.test(m) ? '[redacted]' : m));
 }
 
 /** Runs `fn` over items with at most `limit` in flight, keeping order. */

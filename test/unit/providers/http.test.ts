@@ -6,6 +6,7 @@ import {
   codeForStatus,
   mapLimit,
   parseRetryAfter,
+  scrubCredentials,
   walkCursorPages,
   walkNumberedPages,
   type HttpClientOptions,
@@ -195,6 +196,17 @@ describe('HttpClient', () => {
     server.inject({ fault: { kind: 'status', status: 404, body: { items: [] } }, times: 1 });
     const res = await client().send({ op: 'list', method: 'GET', path: '/items', schema: list, passStatuses: [404] });
     expect(res).toMatchObject({ status: 404, body: { items: [] } });
+  });
+});
+
+describe('scrubCredentials', () => {
+  it('masks credential-shaped words in provider text and keeps ordinary ones', () => {
+    expect(scrubCredentials('token 8d43f8dc-8aa3-4fa2-b09e-361f6af8d972 is invalid')).toBe(
+      'token [redacted] is invalid',
+    );
+    expect(scrubCredentials('Account access forbidden for authentication')).toBe(
+      'Account access forbidden for authentication',
+    );
   });
 });
 

@@ -1,0 +1,216 @@
+import { randomUUID } from 'node:crypto';
+import { TokenOpsError } from '../../core/errors.js';
+import { formatRef } from '../../core/ref.js';
+import { Secret, fingerprint, last4 } from '../../core/secret.js';
+import type {
+  CallOptions,
+  Capabilities,
+  IssuedToken,
+  ProviderAdapter,
+  RevokeResult,
+  RotateOptions,
+  RotateResult,
+  TokenSummary,
+} from '../../core/token.js';
+import type { AdapterDeps } from '../adapter-deps.js';
+import { deliverOrUndo, pick, unsupported } from '../common.js';
+import type { ConnectionOf } from '../config.js';
+import { HttpClient, walkCursorPages, type HttpClientOptions, type HttpRequest } from '../http.js';
+import {
+  cobaltErrorMessage,
+  cobaltListResponse,
+  cobaltRefreshResponse,
+  unwrapRefresh,
+  type CobaltTokenResource,
+} from './schemas.js';
+
+const WEB_APP = 'in the Cobalt web app (Settings → API tokens';
+
+/** What the Cobalt adapter can do: list and refresh are the whole token API. */
+export const COBALT_CAPABILITIES: Capabilities = {
+  list: { mode: 'native' },
+  get: { mode: 'emulated', how: 'lists the tokens and picks the one asked for; Cobalt has no get' },
+  create: { mode: 'unsupported', where: `${WEB_APP} → Generate New Token)` },
+  revoke: { mode: 'emulated', how: 'refreshes the token and discards the new secret; Cobalt has no revoke API' },
+  rotate: { mode: 'native' },
+  activate: { mode: 'unsupported', where: `${WEB_APP} → Generate New Token); Cobalt tokens have no inactive state` },
+  deactivate: { mode: 'unsupported', where: `${WEB_APP} → Revoke Token); Cobalt tokens have no inactive state` },
+};
+
+/** Default `limit` of the connection (Cobalt's own default is 10). */
+const DEFAULT_PAGE_SIZE = 25;
+
+type CobaltConnection = ConnectionOf<'cobalt'>;
+
+/** Builds the Cobalt adapter for one connection (a user's personal API token). */
+export function createCobaltAdapter(conn: CobaltConnection, deps: AdapterDeps): ProviderAdapter {
+  return new CobaltAdapter(conn, deps);
+}
+
+class CobaltAdapter implements ProviderAdapter {
+  readonly provider = 'cobalt' as const;
+  readonly capabilities = COBALT_CAPABILITIES;
+  readonly connection: string;
+  readonly #conn: CobaltConnection;
+  readonly #deps: AdapterDeps;
+  readonly #http: HttpClient;
+  readonly #token: string;
+  readonly #vendorType: string;
+
+  constructor(conn: CobaltConnection, deps: AdapterDeps) {
+    if (!conn.credentials)
+      throw new TokenOpsError(
+        'config',
+        `connection cobalt:${conn.name} has no credentials (set credentials or credentialsSecret)`,
+      );
+    this.connection = conn.name;
+    this.#conn = conn;
+    this.#deps = deps;
+    this.#token = conn.credentials.token;
+    // The Accept header selects the API version and is mandatory (406 without it).
+    this.#vendorType = `application/vnd.cobalt.${conn.apiVersion ?? 'v2'}+json`;
+    const headers = { authorization: `Bearer ${this.#token}`, accept: this.#vendorType };
+    this.#http = new HttpClient(httpOptions(conn, deps, headers));
+  }
+
+  async list(options: CallOptions = {}): Promise<TokenSummary[]> {
+    const limit = this.#conn.pageSize ?? DEFAULT_PAGE_SIZE;
+    return walkCursorPages(async (next) => {
+      const { body } = await this.#send({
+        op: 'list tokens',
+        method: 'GET',
+        ...pageRequest(next, limit),
+        schema: cobaltListResponse,
+        signal: options.signal,
+      });
+      const items = body.data.map((d) => this.#summary(d.resource));
+      return { items, next: body.pagination?.next_page ?? null };
+    });
+  }
+
+  async get(id: string, options: CallOptions = {}): Promise<TokenSummary> {
+    return pick(await this.list(options), id, 'cobalt');
+  }
+
+  async create(): Promise<IssuedToken> {
+    return unsupported(this, 'create');
+  }
+
+  async revoke(id: string, options: CallOptions & { reason?: string } = {}): Promise<RevokeResult> {
+    const method = 'refreshed_and_discarded' as const;
+    let summary: TokenSummary;
+    try {
+      summary = this.#notSelf(await this.get(id, options));
+    } catch (err) {
+      if (isNotFound(err)) return { method, alreadyRevoked: true };
+      throw err;
+    }
+    try {
+      // No schema: the body (the new secret) is never even parsed, let alone kept.
+      await this.#send({ ...this.#refreshRequest(id), signal: options.signal });
+    } catch (err) {
+      if (isNotFound(err)) return { method, alreadyRevoked: true, summary };
+      throw err;
+    }
+    return { method, alreadyRevoked: false, summary };
+  }
+
+  async rotate(id: string, options: CallOptions & RotateOptions = {}): Promise<RotateResult> {
+    const previous = this.#notSelf(await this.get(id, options));
+    const { body } = await this.#send({
+      ...this.#refreshRequest(id),
+      schema: cobaltRefreshResponse,
+      signal: options.signal,
+    });
+    const r = unwrapRefresh(body);
+    const secret = new Secret(r.secret);
+    // The docs call `id` the new token's id, yet their example repeats the old one: take whatever comes back.
+    const summary: TokenSummary = {
+      ...this.#summary({ id: r.id, name: r.name ?? previous.name, expire_at: r.expire_at }),
+      last4: last4(r.secret),
+      fingerprint: fingerprint(r.secret, this.#deps.fingerprintKey),
+    };
+    const issued: IssuedToken = { summary, secret };
+    // A failed delivery refreshes the new token once more (revoke) so its undelivered secret dies.
+    await deliverOrUndo(this, issued, options);
+    return { issued, old: { fate: 'dead_immediately' }, previous };
+  }
+
+  async activate(): Promise<TokenSummary> {
+    return unsupported(this, 'activate');
+  }
+
+  async deactivate(): Promise<TokenSummary> {
+    return unsupported(this, 'deactivate');
+  }
+
+  /** `POST /tokens/{id}/refresh` with a fresh Idempotency-Key (and the vendor Content-Type v2 requires). */
+  #refreshRequest(id: string): HttpRequest<never> {
+    const headers: Record<string, string> = { 'idempotency-key': randomUUID() };
+    if (this.#conn.apiVersion !== 'v1') headers['content-type'] = this.#vendorType;
+    return { op: 'refresh token', method: 'POST', path: `/tokens/${encodeURIComponent(id)}/refresh`, headers };
+  }
+
+  /**
+   * Refuses to refresh the very token this connection authenticates with (it would lock tokenops out).
+   * Only detectable where Cobalt still shows real last characters.
+   */
+  #notSelf(t: TokenSummary): TokenSummary {
+    if (t.last4 !== undefined && t.last4 === last4(this.#token))
+      throw new TokenOpsError(
+        'invalid_request',
+        `That Cobalt token looks like the one tokenops itself uses for cobalt:${this.connection}; refresh it in the Cobalt web app and update the connection's credentials.`,
+        { provider: 'cobalt' },
+      );
+    return t;
+  }
+
+  /** Every request scrubs the connection's own token from any provider text that reaches an error. */
+  #send<T>(req: HttpRequest<T>) {
+    return this.#http.send<T>({ ...req, secrets: [this.#token] });
+  }
+
+  #summary(r: Pick<CobaltTokenResource, 'id' | 'name' | 'expire_at' | 'last_characters'>): TokenSummary {
+    const lc = r.last_characters;
+    return {
+      ref: formatRef({ provider: 'cobalt', connection: this.connection, id: r.id }),
+      provider: 'cobalt',
+      connection: this.connection,
+      id: r.id,
+      name: r.name ?? '',
+      // "redacted" since Jan 2024; older responses gave the real last 4 characters.
+      last4: lc && lc !== 'redacted' && lc.length === 4 ? lc : undefined,
+      expiresAt: r.expire_at ?? null,
+      active: true,
+      extras: {},
+    };
+  }
+}
+
+/**
+ * The request for one page. `next_page` is a relative path plus query: its cursor is reused on our own
+ * path, and only its path is ever followed, never another host (which would receive our token).
+ */
+function pageRequest(next: string | null, limit: number): Pick<HttpRequest<unknown>, 'path' | 'query'> {
+  if (next === null) return { path: '/tokens', query: { limit } };
+  const u = new URL(next, 'http://cobalt.invalid');
+  const cursor = u.searchParams.get('cursor');
+  if (cursor !== null) return { path: '/tokens', query: { limit, cursor } };
+  return { path: `${u.pathname}${u.search}`, query: u.searchParams.has('limit') ? {} : { limit } };
+}
+
+function isNotFound(err: unknown): boolean {
+  return err instanceof TokenOpsError && err.code === 'not_found';
+}
+
+/** HttpClient options from the connection and deps, leaving out unset values so the client's defaults hold. */
+function httpOptions(conn: CobaltConnection, deps: AdapterDeps, headers: Record<string, string>): HttpClientOptions {
+  const o: HttpClientOptions = { provider: 'cobalt', baseUrl: conn.baseUrl, headers, errorMessage: cobaltErrorMessage };
+  if (conn.timeoutMs !== undefined) o.timeoutMs = conn.timeoutMs;
+  if (deps.dispatcher) o.dispatcher = deps.dispatcher;
+  for (const k of ['maxRetries', 'retryBaseMs', 'maxRetryAfterMs'] as const) {
+    const v = deps.retry?.[k];
+    if (v !== undefined) o[k] = v;
+  }
+  return o;
+}
