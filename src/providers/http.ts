@@ -140,7 +140,8 @@ export class HttpClient {
       maxRetryAfterMs: 5_000,
       dispatcher: sharedAgent,
       sleep: defaultSleep,
-      ...options,
+      // An explicit undefined (an unset config field) must not erase a default.
+      ...(Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as HttpClientOptions),
     };
     this.#base = new URL(options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`);
   }
@@ -242,7 +243,7 @@ export class HttpClient {
     }
     const label = PROVIDER_LABELS[this.provider];
     let message = `${label} ${CODE_TEXT[code] ?? 'failed'} (${req.op}, HTTP ${res.statusCode})`;
-    if (detail) message += `: ${scrubCredentials(redact(detail.replace(/\s+/g, ' ').slice(0, 200), req.secrets ?? []))}`;
+    if (detail) message += `: ${scrubCredentials(redact(detail.replace(/\s+/g, ' '), req.secrets ?? [])).slice(0, 200)}`;
     const opts = { provider: this.provider, status: res.statusCode };
     if (code === 'rate_limited') {
       const after = parseRetryAfter(res.headers['retry-after']) ?? 1_000;

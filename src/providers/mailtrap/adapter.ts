@@ -1,0 +1,253 @@
+import { TokenOpsError } from '../../core/errors.js';
+import { formatRef } from '../../core/ref.js';
+import { fingerprint, Secret } from '../../core/secret.js';
+import type {
+  CallOptions,
+  Capabilities,
+  CreateInput,
+  IssuedToken,
+  OldSecretFate,
+  ProviderAdapter,
+  RevokeResult,
+  RotateOptions,
+  RotateResult,
+  TokenSummary,
+} from '../../core/token.js';
+import type { AdapterDeps } from '../adapter-deps.js';
+import { deliverOrUndo, revokeByDelete, unsupported } from '../common.js';
+import type { ConnectionOf } from '../config.js';
+import { HttpClient } from '../http.js';
+import {
+  mtAccounts,
+  mtErrorMessage,
+  mtIssued,
+  mtToken,
+  mtTokenList,
+  type MtResource,
+  type MtToken,
+} from './schemas.js';
+
+const NO_PAUSE = 'nowhere: Mailtrap tokens have no inactive state; revoke the token instead';
+const GRACE_MS = 12 * 3_600_000;
+const LEVELS = { viewer: 10, admin: 100 } as const;
+const SCOPE_HELP =
+  'Use account:viewer, account:admin, or TYPE:ID:viewer|admin with TYPE one of project, inbox, sending_domain, ' +
+  'sandbox, domain (e.g. project:123:viewer).';
+
+/** What the Mailtrap API can do with tokens. */
+export const MAILTRAP_CAPABILITIES: Capabilities = {
+  list: { mode: 'native' },
+  get: { mode: 'native' },
+  create: { mode: 'native' },
+  revoke: { mode: 'native' },
+  rotate: { mode: 'native' },
+  activate: { mode: 'unsupported', where: NO_PAUSE },
+  deactivate: { mode: 'unsupported', where: NO_PAUSE },
+};
+
+/** Drops undefined fields. */
+function defined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** Turns `account:admin`, `account:42:viewer` or `project:123:viewer` into a permission entry. */
+export async function parseMailtrapScope(text: string, accountId: () => Promise<number>): Promise<MtResource> {
+  const account = /^account(?::(\d+))?:(viewer|admin)$/.exec(text);
+  if (account) {
+    const level = LEVELS[account[2] as keyof typeof LEVELS];
+    const resourceId = account[1] ? Number(account[1]) : await accountId();
+    return { resource_type: 'account', resource_id: resourceId, access_level: level };
+  }
+  const other = /^(project|inbox|sending_domain|sandbox|domain):(\d+):(viewer|admin)$/.exec(text);
+  if (other) {
+    const level = LEVELS[other[3] as keyof typeof LEVELS];
+    return { resource_type: other[1] ?? '', resource_id: Number(other[2]), access_level: level };
+  }
+  const shown = text.length > 40 ? `${text.slice(0, 40)}…` : text;
+  throw new TokenOpsError('invalid_request', `\`${shown}\` is not a Mailtrap scope. ${SCOPE_HELP}`, {
+    provider: 'mailtrap',
+  });
+}
+
+/** Mailtrap adapter: native get, create, delete and reset (rotate with a 12-hour grace for the old secret). */
+class MailtrapAdapter implements ProviderAdapter {
+  readonly provider = 'mailtrap' as const;
+  readonly capabilities = MAILTRAP_CAPABILITIES;
+  readonly connection: string;
+  readonly #http: HttpClient;
+  readonly #conn: ConnectionOf<'mailtrap'>;
+  readonly #key: string;
+  readonly #now: () => Date;
+  /** Account-scoped paths are the ones proven in recorded traffic; the unscoped form is the newest spec. */
+  readonly #prefix: string;
+  #accountId: Promise<number> | undefined;
+
+  constructor(conn: ConnectionOf<'mailtrap'>, deps: AdapterDeps) {
+    if (!conn.credentials)
+      throw new TokenOpsError(
+        'config',
+        `connection mailtrap:${conn.name} has no credentials (set credentials or credentialsSecret)`,
+      );
+    this.connection = conn.name;
+    this.#conn = conn;
+    this.#key = deps.fingerprintKey;
+    this.#now = deps.now ?? (() => new Date());
+    this.#prefix = conn.accountId ? `api/accounts/${conn.accountId}/api_tokens` : 'api/api_tokens';
+    this.#http = new HttpClient({
+      provider: 'mailtrap',
+      baseUrl: conn.baseUrl,
+      headers: { authorization: `Bearer ${conn.credentials.token}`, accept: 'application/json' },
+      errorMessage: mtErrorMessage,
+      // HttpClient spreads these over its defaults, so an explicit undefined would erase a default.
+      ...defined({ timeoutMs: conn.timeoutMs, dispatcher: deps.dispatcher, ...deps.retry }),
+    });
+  }
+
+  async list(options: CallOptions = {}): Promise<TokenSummary[]> {
+    const res = await this.#http.send({
+      op: 'list tokens',
+      method: 'GET',
+      path: this.#prefix,
+      schema: mtTokenList,
+      signal: options.signal,
+    });
+    return res.body.map((t) => this.#summary(t));
+  }
+
+  async get(id: string, options: CallOptions = {}): Promise<TokenSummary> {
+    const res = await this.#http.send({
+      op: 'get token',
+      method: 'GET',
+      path: this.#tokenPath(id),
+      schema: mtToken,
+      signal: options.signal,
+    });
+    return this.#summary(res.body);
+  }
+
+  async create(input: CreateInput, options: CallOptions = {}): Promise<IssuedToken> {
+    if (input.hosts !== undefined && input.hosts.length > 0)
+      throw new TokenOpsError('invalid_request', 'Mailtrap tokens cannot be restricted to hosts; leave out --hosts.', {
+        provider: this.provider,
+      });
+    const json: Record<string, unknown> = { name: input.name, resources: await this.#resources(input.scopes) };
+    if (input.expiresAt !== undefined) json['expires_at'] = input.expiresAt;
+    const res = await this.#http.send({
+      op: 'create token',
+      method: 'POST',
+      path: this.#prefix,
+      json,
+      schema: mtIssued,
+      signal: options.signal,
+    });
+    return this.#issued(res.body);
+  }
+
+  async revoke(id: string, options: CallOptions & { reason?: string } = {}): Promise<RevokeResult> {
+    // DELETE is immediate; a reset would leave the old secret alive for 12 more hours.
+    const doDelete = async (): Promise<void> => {
+      await this.#http.send({
+        op: 'delete token',
+        method: 'DELETE',
+        path: this.#tokenPath(id),
+        signal: options.signal,
+      });
+    };
+    return revokeByDelete(this, id, doDelete, options);
+  }
+
+  async rotate(id: string, options: CallOptions & RotateOptions = {}): Promise<RotateResult> {
+    const previous = await this.get(id, options);
+    const res = await this.#http.send({
+      op: 'reset token',
+      method: 'POST',
+      path: `${this.#tokenPath(id)}/reset`,
+      schema: mtIssued,
+      signal: options.signal,
+    });
+    const issued = this.#issued(res.body);
+    // A reset cannot be undone: if delivery fails the new token is deleted and the old one lives out its grace.
+    await deliverOrUndo(this, issued, options);
+    return { issued, old: await this.#oldFate(id, options), previous };
+  }
+
+  async activate(): Promise<TokenSummary> {
+    return unsupported(this, 'activate');
+  }
+
+  async deactivate(): Promise<TokenSummary> {
+    return unsupported(this, 'deactivate');
+  }
+
+  /** The old token's real expiry after a reset, or the documented 12-hour grace when it cannot be read. */
+  async #oldFate(id: string, options: CallOptions): Promise<OldSecretFate> {
+    const fallback = new Date(this.#now().getTime() + GRACE_MS).toISOString();
+    try {
+      const old = await this.get(id, options);
+      return { fate: 'expires_later', at: old.expiresAt ?? fallback };
+    } catch {
+      return { fate: 'expires_later', at: fallback };
+    }
+  }
+
+  /** Mailtrap ids are integers; anything else cannot name a token (and must not reach a path). */
+  #tokenPath(id: string): string {
+    if (!/^\d{1,19}$/.test(id))
+      throw new TokenOpsError('not_found', `Mailtrap has no token with id ${id}.`, { provider: this.provider });
+    return `${this.#prefix}/${id}`;
+  }
+
+  /** Permissions for a create: the given scopes, or one account-level entry at the default access. */
+  async #resources(scopes: string[] | undefined): Promise<MtResource[]> {
+    const account = (): Promise<number> => this.#account();
+    if (scopes && scopes.length > 0) return Promise.all(scopes.map((s) => parseMailtrapScope(s.trim(), account)));
+    const level = LEVELS[this.#conn.defaultAccess ?? 'viewer'];
+    return [{ resource_type: 'account', resource_id: await this.#account(), access_level: level }];
+  }
+
+  /** The configured account, else the first one the token can reach (looked up once). */
+  #account(): Promise<number> {
+    if (this.#conn.accountId) return Promise.resolve(this.#conn.accountId);
+    this.#accountId ??= this.#http
+      .send({ op: 'list accounts', method: 'GET', path: 'api/accounts', schema: mtAccounts })
+      .then((res) => {
+        const first = res.body[0];
+        if (!first) throw new TokenOpsError('config', 'The Mailtrap token reaches no account; set accountId.');
+        return first.id;
+      });
+    this.#accountId.catch(() => (this.#accountId = undefined));
+    return this.#accountId;
+  }
+
+  #issued(body: MtToken & { token: string }): IssuedToken {
+    const secret = new Secret(body.token);
+    const summary = this.#summary(body);
+    // The secret is seen once, here: keep its fingerprint so `find` can match a leaked value later.
+    return { secret, summary: { ...summary, last4: secret.last4, fingerprint: fingerprint(secret, this.#key) } };
+  }
+
+  #summary(t: MtToken): TokenSummary {
+    const id = String(t.id);
+    const expiresAt = t.expires_at ?? null;
+    const access = (t.resources ?? []).map((r) => {
+      const level = r.access_level === 100 ? 'admin' : r.access_level === 10 ? 'viewer' : String(r.access_level);
+      return `${r.resource_type}:${r.resource_id}:${level}`;
+    });
+    return {
+      ref: formatRef({ provider: this.provider, connection: this.connection, id }),
+      provider: this.provider,
+      connection: this.connection,
+      id,
+      name: t.name,
+      last4: t.last_4_digits ?? undefined,
+      expiresAt,
+      active: expiresAt === null || Date.parse(expiresAt) > this.#now().getTime(),
+      extras: { createdBy: t.created_by ?? null, access: access.join(', ') },
+    };
+  }
+}
+
+/** Builds the Mailtrap adapter for one connection. */
+export function createMailtrapAdapter(conn: ConnectionOf<'mailtrap'>, deps: AdapterDeps): ProviderAdapter {
+  return new MailtrapAdapter(conn, deps);
+}

@@ -1,0 +1,167 @@
+import { TokenOpsError } from '../../core/errors.js';
+import { formatRef } from '../../core/ref.js';
+import type {
+  CallOptions,
+  Capabilities,
+  CreateInput,
+  IssuedToken,
+  ProviderAdapter,
+  RevokeResult,
+  RotateResult,
+  TokenSummary,
+} from '../../core/token.js';
+import type { AdapterDeps } from '../adapter-deps.js';
+import { isoFromUnix, pick, revokeByDelete, unsupported } from '../common.js';
+import type { ConnectionOf } from '../config.js';
+import { HttpClient } from '../http.js';
+import { vaultoroDelete, vaultoroErrorMessage, vaultoroList, type VaultoroToken } from './schemas.js';
+
+const DASHBOARD = 'in the Vaultoro dashboard (it needs a captcha)';
+
+/** What the Vaultoro API can do: list and delete only; everything else happens in the dashboard. */
+export const VAULTORO_CAPABILITIES: Capabilities = {
+  list: { mode: 'native' },
+  get: { mode: 'emulated', how: 'by listing' },
+  create: { mode: 'unsupported', where: DASHBOARD },
+  revoke: { mode: 'native' },
+  rotate: {
+    mode: 'unsupported',
+    where: 'by hand: create a new token in the Vaultoro dashboard (it needs a captcha), then revoke the old one here',
+  },
+  activate: {
+    mode: 'unsupported',
+    where: 'nowhere: Vaultoro tokens have no inactive state; create a new one in the Vaultoro dashboard instead',
+  },
+  deactivate: {
+    mode: 'unsupported',
+    where: 'nowhere: Vaultoro tokens have no inactive state; revoke the token instead',
+  },
+};
+
+/** The documented base URL ends in `/v1`; paths below carry it, so a configured `/v1` is dropped. */
+function apiRoot(baseUrl: string): string {
+  return baseUrl.replace(/\/+$/, '').replace(/\/v1$/, '');
+}
+
+/** The dashboard's main bearer token; the docs never show the header value, so both forms are accepted. */
+function authorization(bearerToken: string): string {
+  return bearerToken.startsWith('Bearer ') ? bearerToken : `Bearer ${bearerToken}`;
+}
+
+/** Drops undefined fields. */
+function defined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+class VaultoroAdapter implements ProviderAdapter {
+  readonly provider = 'vaultoro' as const;
+  readonly capabilities = VAULTORO_CAPABILITIES;
+  readonly connection: string;
+  readonly #http: HttpClient;
+  readonly #now: () => Date;
+
+  constructor(conn: ConnectionOf<'vaultoro'>, deps: AdapterDeps) {
+    if (!conn.credentials)
+      throw new TokenOpsError(
+        'config',
+        `connection vaultoro:${conn.name} has no credentials (set credentials or credentialsSecret)`,
+      );
+    this.connection = conn.name;
+    this.#now = deps.now ?? (() => new Date());
+    this.#http = new HttpClient({
+      provider: 'vaultoro',
+      baseUrl: apiRoot(conn.baseUrl),
+      headers: {
+        authorization: authorization(conn.credentials.bearerToken),
+        'content-type': 'application/json',
+        accept: 'application/json',
+      },
+      errorMessage: vaultoroErrorMessage,
+      // HttpClient spreads these over its defaults, so an explicit undefined would erase a default.
+      ...defined({ timeoutMs: conn.timeoutMs, dispatcher: deps.dispatcher, ...deps.retry }),
+    });
+  }
+
+  async list(options: CallOptions = {}): Promise<TokenSummary[]> {
+    // Vaultoro answers 404 `{"data": []}` when the account has no tokens: an empty list, not an error.
+    let res;
+    try {
+      res = await this.#http.send({
+        op: 'list tokens',
+        method: 'GET',
+        path: 'v1/tokens',
+        schema: vaultoroList,
+        passStatuses: [404],
+        signal: options.signal,
+      });
+    } catch (err) {
+      if (err instanceof TokenOpsError && err.status === 404) throw this.#listNotFound();
+      throw err;
+    }
+    if (res.status === 404 && res.body.data.length > 0) throw this.#listNotFound();
+    return res.body.data.map((t) => this.#summary(t));
+  }
+
+  async get(id: string, options: CallOptions = {}): Promise<TokenSummary> {
+    return pick(await this.list(options), id, this.provider);
+  }
+
+  async create(_input: CreateInput): Promise<IssuedToken> {
+    return unsupported(this, 'create');
+  }
+
+  async revoke(id: string, options: CallOptions & { reason?: string } = {}): Promise<RevokeResult> {
+    const doDelete = async (): Promise<void> => {
+      await this.#http.send({
+        op: 'delete token',
+        method: 'DELETE',
+        path: `v1/tokens/${encodeURIComponent(id)}`,
+        schema: vaultoroDelete,
+        signal: options.signal,
+      });
+    };
+    return revokeByDelete(this, id, doDelete, options);
+  }
+
+  async rotate(): Promise<RotateResult> {
+    return unsupported(this, 'rotate');
+  }
+
+  async activate(): Promise<TokenSummary> {
+    return unsupported(this, 'activate');
+  }
+
+  async deactivate(): Promise<TokenSummary> {
+    return unsupported(this, 'deactivate');
+  }
+
+  /** A 404 without the empty-list body is not "no tokens": most likely a wrong base URL. */
+  #listNotFound(): TokenOpsError {
+    return new TokenOpsError(
+      'not_found',
+      'Vaultoro answered 404 to list tokens without the empty-list body (list tokens, HTTP 404); check the connection baseUrl.',
+      { provider: this.provider, status: 404 },
+    );
+  }
+
+  #summary(t: VaultoroToken): TokenSummary {
+    const expires = t.expires ?? undefined;
+    return {
+      ref: formatRef({ provider: this.provider, connection: this.connection, id: t.referenceId }),
+      provider: this.provider,
+      connection: this.connection,
+      id: t.referenceId,
+      // Vaultoro tokens have no names; the dashboard shows them as "(unnamed)".
+      name: '',
+      createdAt: isoFromUnix(t.createdAt, 's'),
+      expiresAt: isoFromUnix(expires, 's') ?? null,
+      active: expires === undefined || expires * 1000 > this.#now().getTime(),
+      extras: { scopes: (t.scopes ?? []).join(',') },
+    };
+  }
+}
+
+/** Builds the Vaultoro adapter for one connection. */
+export function createVaultoroAdapter(conn: ConnectionOf<'vaultoro'>, deps: AdapterDeps): ProviderAdapter {
+  return new VaultoroAdapter(conn, deps);
+}

@@ -1,0 +1,237 @@
+import { TokenOpsError } from '../../core/errors.js';
+import { formatRef } from '../../core/ref.js';
+import { fingerprint, last4, Secret } from '../../core/secret.js';
+import type {
+  CallOptions,
+  Capabilities,
+  CreateInput,
+  IssuedToken,
+  ProviderAdapter,
+  RevokeResult,
+  RotateOptions,
+  RotateResult,
+  TokenSummary,
+} from '../../core/token.js';
+import type { AdapterDeps } from '../adapter-deps.js';
+import { emulatedRotate, isoFromUnix, pick, unsupported } from '../common.js';
+import type { ConnectionOf } from '../config.js';
+import { HttpClient, type HttpRequest } from '../http.js';
+import { vcErrorMessage, vcLogin, vcToken, vcTokenList, type VcToken } from './schemas.js';
+
+const NO_PAUSE = 'nowhere: Vector Charts tokens have no inactive state; revoke the token instead';
+
+/** What the OEM Portal API can do with tokens. */
+export const VECTORCHARTS_CAPABILITIES: Capabilities = {
+  list: { mode: 'native' },
+  get: { mode: 'emulated', how: 'by listing' },
+  create: { mode: 'native' },
+  revoke: { mode: 'native' },
+  rotate: { mode: 'emulated', how: 'creates a new token, then deletes the old one' },
+  activate: { mode: 'unsupported', where: NO_PAUSE },
+  deactivate: { mode: 'unsupported', where: NO_PAUSE },
+};
+
+/** Drops undefined fields. */
+function defined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+type Credentials = NonNullable<ConnectionOf<'vectorcharts'>['credentials']>;
+
+/**
+ * Vector Charts OEM Portal adapter. A token's id is its secret, so the REF id is a keyed hash prefix of
+ * it and every call that names a token first resolves that hash by listing.
+ */
+class VectorchartsAdapter implements ProviderAdapter {
+  readonly provider = 'vectorcharts' as const;
+  readonly capabilities = VECTORCHARTS_CAPABILITIES;
+  readonly connection: string;
+  readonly #http: HttpClient;
+  readonly #creds: Credentials;
+  readonly #key: string;
+  /** The cached portal session (username/password credentials only); shared by concurrent calls. */
+  #session: Promise<string> | undefined;
+
+  constructor(conn: ConnectionOf<'vectorcharts'>, deps: AdapterDeps) {
+    if (!conn.credentials)
+      throw new TokenOpsError(
+        'config',
+        `connection vectorcharts:${conn.name} has no credentials (set credentials or credentialsSecret)`,
+      );
+    this.connection = conn.name;
+    this.#creds = conn.credentials;
+    this.#key = deps.fingerprintKey;
+    const auth: Record<string, string> =
+      'apiToken' in this.#creds ? { authorization: `Bearer ${this.#creds.apiToken}` } : {};
+    this.#http = new HttpClient({
+      provider: 'vectorcharts',
+      baseUrl: conn.baseUrl,
+      headers: { accept: 'application/json', ...auth },
+      errorMessage: vcErrorMessage,
+      // HttpClient spreads these over its defaults, so an explicit undefined would erase a default.
+      ...defined({ timeoutMs: conn.timeoutMs, dispatcher: deps.dispatcher, ...deps.retry }),
+    });
+  }
+
+  async list(options: CallOptions = {}): Promise<TokenSummary[]> {
+    return (await this.#records(options)).map((r) => this.#summary(r));
+  }
+
+  async get(id: string, options: CallOptions = {}): Promise<TokenSummary> {
+    return pick(await this.list(options), id, this.provider);
+  }
+
+  async create(input: CreateInput, options: CallOptions = {}): Promise<IssuedToken> {
+    checkInput(input);
+    const hosts = input.hosts?.filter((h) => h.trim() !== '');
+    const rec = await this.#call({
+      op: 'create token',
+      method: 'POST',
+      path: 'v1/apiTokens',
+      json: { name: input.name, restrictions: hosts && hosts.length > 0 ? { hosts } : null },
+      schema: vcToken,
+      signal: options.signal,
+    });
+    return { summary: this.#summary(rec), secret: new Secret(rec.id) };
+  }
+
+  async revoke(id: string, options: CallOptions & { reason?: string } = {}): Promise<RevokeResult> {
+    const rec = await this.#resolve(id, options);
+    if (!rec) return { method: 'deleted', alreadyRevoked: true };
+    const summary = this.#summary(rec);
+    try {
+      await this.#call({
+        op: 'delete token',
+        method: 'DELETE',
+        path: `v1/apiTokens/${encodeURIComponent(rec.id)}`,
+        // The secret is in the path: scrub it from any provider text that reaches an error.
+        secrets: [rec.id],
+        signal: options.signal,
+      });
+    } catch (err) {
+      if (err instanceof TokenOpsError && err.code === 'not_found')
+        return { method: 'deleted', alreadyRevoked: true, summary };
+      throw err;
+    }
+    return { method: 'deleted', alreadyRevoked: false, summary };
+  }
+
+  async rotate(id: string, options: CallOptions & RotateOptions = {}): Promise<RotateResult> {
+    const retire = async (oldId: string) => {
+      await this.revoke(oldId, { signal: options.signal, reason: options.reason });
+      return { fate: 'deleted' as const };
+    };
+    return emulatedRotate(this, id, retire, options);
+  }
+
+  async activate(): Promise<TokenSummary> {
+    return unsupported(this, 'activate');
+  }
+
+  async deactivate(): Promise<TokenSummary> {
+    return unsupported(this, 'deactivate');
+  }
+
+  /** The non-secret REF id of a token: a keyed hash prefix of its secret id. */
+  refId(secretId: string): string {
+    return fingerprint(secretId, this.#key).slice(0, 16);
+  }
+
+  async #records(options: CallOptions): Promise<VcToken[]> {
+    return this.#call({
+      op: 'list tokens',
+      method: 'GET',
+      path: 'v1/apiTokens',
+      schema: vcTokenList,
+      signal: options.signal,
+    });
+  }
+
+  /** Finds the record behind a REF id, or undefined when no token hashes to it. */
+  async #resolve(id: string, options: CallOptions): Promise<VcToken | undefined> {
+    return (await this.#records(options)).find((r) => this.refId(r.id) === id);
+  }
+
+  /** Sends a request with the right bearer; with a portal session, logs in again once on a 401. */
+  async #call<T>(req: HttpRequest<T>): Promise<T> {
+    if ('apiToken' in this.#creds) return (await this.#http.send(req)).body;
+    const session = this.#login();
+    const bearer = await session; // a failed login is final: the credentials are wrong
+    try {
+      return await this.#sendWith(req, bearer);
+    } catch (err) {
+      // A 401 means the request was not performed, so even a create is safe to send again.
+      if (!(err instanceof TokenOpsError && err.status === 401)) throw err;
+      // The session ended (logout, server restart): forget it, unless a concurrent call already did.
+      if (this.#session === session) this.#session = undefined;
+      return this.#sendWith(req, await this.#login());
+    }
+  }
+
+  async #sendWith<T>(req: HttpRequest<T>, session: string): Promise<T> {
+    const headers = { ...req.headers, authorization: `Bearer ${session}` };
+    return (await this.#http.send({ ...req, headers })).body;
+  }
+
+  /** The cached session, or a new login shared by every caller waiting for it. */
+  #login(): Promise<string> {
+    if (this.#session) return this.#session;
+    const creds = this.#creds as { username: string; password: string };
+    // No caller's signal: the login is shared, and one caller giving up must not fail the others.
+    const p = this.#http
+      .send({
+        op: 'log in',
+        method: 'POST',
+        path: 'v1/auth/login',
+        json: { username: creds.username, password: creds.password },
+        schema: vcLogin,
+      })
+      .then((res) => res.body.token.id);
+    this.#session = p;
+    p.catch(() => {
+      if (this.#session === p) this.#session = undefined;
+    });
+    return p;
+  }
+
+  #summary(r: VcToken): TokenSummary {
+    const id = this.refId(r.id);
+    const hosts = r.restrictions?.hosts ?? [];
+    return {
+      ref: formatRef({ provider: this.provider, connection: this.connection, id }),
+      provider: this.provider,
+      connection: this.connection,
+      id,
+      name: r.name ?? '',
+      last4: last4(r.id),
+      fingerprint: fingerprint(r.id, this.#key),
+      createdAt: isoFromUnix(r.createdAt, 'ms'),
+      // Portal tokens are long-lived: no expiry exists.
+      expiresAt: null,
+      lastUsedAt: isoFromUnix(r.lastUsedAt, 'ms') ?? null,
+      active: true,
+      extras: { userEmail: r.userEmail ?? null, hosts: hosts.length > 0 ? hosts.join(',') : null },
+    };
+  }
+}
+
+/** Refuses options Vector Charts cannot honour and that would make a token look safer than it is. */
+function checkInput(input: CreateInput): void {
+  if (input.expiresAt !== undefined)
+    throw new TokenOpsError(
+      'invalid_request',
+      'Vector Charts tokens never expire, so an expiry cannot be set; leave out --expires and revoke the token when done.',
+      { provider: 'vectorcharts' },
+    );
+  if (input.scopes !== undefined && input.scopes.length > 0)
+    throw new TokenOpsError(
+      'invalid_request',
+      'Vector Charts tokens have no scopes; leave out --scope (restrict a token to hosts with --hosts a,b instead).',
+      { provider: 'vectorcharts' },
+    );
+}
+
+/** Builds the Vector Charts (OEM Portal) adapter for one connection. */
+export function createVectorchartsAdapter(conn: ConnectionOf<'vectorcharts'>, deps: AdapterDeps): ProviderAdapter {
+  return new VectorchartsAdapter(conn, deps);
+}
