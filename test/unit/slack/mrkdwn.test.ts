@@ -1,0 +1,104 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { bold, code, escapeMrkdwn, mention, plain, safe, shortTime, truncate } from '../../../src/slack/mrkdwn.js';
+
+const INJECTIONS = ['<!channel>', '<!here>', '<@U123>', '<https://evil.example|click>', '<!subteam^S1|@sec>', '<#C1>'];
+
+/** True when every `&` starts one of the three entities Slack knows. */
+function entitiesWhole(text: string): boolean {
+  return !/&(?!amp;|lt;|gt;)/.test(text);
+}
+
+describe('escapeMrkdwn', () => {
+  it('escapes exactly &, < and >', () => {
+    expect(escapeMrkdwn('a & b < c > d')).toBe('a &amp; b &lt; c &gt; d');
+    expect(escapeMrkdwn('*bold* _it_ ~s~ `code` "q" \'s\'')).toBe('*bold* _it_ ~s~ `code` "q" \'s\'');
+    expect(escapeMrkdwn('&amp;')).toBe('&amp;amp;');
+  });
+  it('neutralises every mention, broadcast and link form', () => {
+    for (const text of INJECTIONS) {
+      const out = escapeMrkdwn(text);
+      expect(out).not.toMatch(/[<>]/);
+      expect(out.startsWith('&lt;')).toBe(true);
+    }
+  });
+});
+
+describe('truncate', () => {
+  it('leaves short text alone and cuts long text with an ellipsis within the limit', () => {
+    expect(truncate('hello', 5)).toBe('hello');
+    expect(truncate('hello world', 6)).toBe('hello…');
+    expect(truncate('hello', 0)).toBe('');
+  });
+  it('never cuts an escape entity in half', () => {
+    expect(truncate('ab&amp;cd', 5)).toBe('ab…');
+    expect(truncate('ab&lt;cd', 4)).toBe('ab…');
+    expect(truncate('ab&gt;cd', 7)).toBe('ab&gt;…');
+  });
+  it('never cuts a surrogate pair in half', () => {
+    expect(truncate('ab😀cd', 4)).toBe('ab…');
+  });
+  it('keeps escaped text within the limit and its entities whole for any input', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 200 }), fc.integer({ min: 1, max: 120 }), (s, max) => {
+        const out = truncate(escapeMrkdwn(s), max);
+        expect(out.length).toBeLessThanOrEqual(max);
+        expect(entitiesWhole(out)).toBe(true);
+        expect(out).not.toMatch(/[<>]/);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
+
+describe('code, bold, safe', () => {
+  it('makes inline code that cannot be broken out of', () => {
+    expect(code('a`b')).toBe('`aˋb`');
+    expect(code('``` <!channel>\nx')).toBe('`ˋˋˋ &lt;!channel&gt; x`');
+    expect(code('')).toBe('` `');
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 100 }), (s) => {
+        const out = code(s, 50);
+        expect(out).toMatch(/^`[^`\n]*`$/);
+        expect(out).not.toMatch(/[<>]/);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+  it('bolds escaped text without letting asterisks end it', () => {
+    expect(bold('a*b* <@U1>')).toBe('*a∗b∗ &lt;@U1&gt;*');
+    expect(bold('  ')).toBe('');
+  });
+  it('escapes and cuts in one step', () => {
+    expect(safe('<'.repeat(10), 9)).toBe('&lt;&lt;…');
+  });
+});
+
+describe('plain', () => {
+  it('does not escape, cuts to the limit and is never empty', () => {
+    expect(plain('a < b & c')).toBe('a < b & c');
+    expect(plain('x'.repeat(30), 24)).toHaveLength(24);
+    expect(plain('')).toBe('-');
+    expect(plain('   ')).toBe('-');
+  });
+});
+
+describe('mention', () => {
+  it('mentions only validated user ids and escapes anything else', () => {
+    expect(mention('U0123ABC')).toBe('<@U0123ABC>');
+    expect(mention('W9ZZ')).toBe('<@W9ZZ>');
+    expect(mention('U123> <!channel')).toBe('U123&gt; &lt;!channel');
+    expect(mention('u123')).toBe('u123');
+    expect(mention('C123')).toBe('C123');
+    expect(mention('<!channel>')).toBe('&lt;!channel&gt;');
+  });
+});
+
+describe('shortTime', () => {
+  it('prints dates and times in UTC, and escapes what is not a time', () => {
+    expect(shortTime('2027-01-31T00:00:00Z')).toBe('2027-01-31');
+    expect(shortTime('2027-01-31T14:05:09Z')).toBe('2027-01-31 14:05 UTC');
+    expect(shortTime(null)).toBe('-');
+    expect(shortTime('<!here>')).toBe('&lt;!here&gt;');
+  });
+});
