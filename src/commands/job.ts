@@ -1,3 +1,4 @@
+import type { AuditRecord } from '../core/audit.js';
 import type { Command } from './command.js';
 
 /** Who started a job, and where to answer. */
@@ -20,7 +21,8 @@ export type Job = {
   origin: JobOrigin;
 } & (
   | { kind: 'command'; command: Command; approvedBy?: string | undefined }
-  | { kind: 'audit_post'; auditId: string; attempt: number }
+  /** Posts an audit notice that could not be posted before (Slack down). Carries the record: no secret in it. */
+  | { kind: 'audit_post'; record: AuditRecord; attempt: number }
   | { kind: 'approval'; approvalId: string; decision: 'approved' | 'denied' }
   | { kind: 'schedule'; task: 'expiry_reminders' | 'stale_report' }
 );

@@ -4,7 +4,7 @@ import type { ProviderType } from './token.js';
 export type AuditAction = 'create' | 'revoke' | 'rotate' | 'activate' | 'deactivate' | 'approve' | 'deny';
 
 /** How an attempted change ended. */
-export type AuditOutcome = 'succeeded' | 'failed' | 'refused' | 'pending_approval' | 'undone';
+export type AuditOutcome = 'in_progress' | 'succeeded' | 'failed' | 'refused' | 'pending_approval' | 'undone';
 
 /** One audit record: who tried what on which token, why, and how it ended. Never holds a secret. */
 export interface AuditRecord {

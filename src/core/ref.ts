@@ -45,3 +45,8 @@ export function looksLikeRef(text: string): boolean {
   const provider = text.slice(0, slash).split(':')[0] ?? '';
   return isProviderType(provider);
 }
+
+/** Prints a parsed REF as the user wrote it (the connection only when one was named). */
+export function printRef(ref: Ref): string {
+  return ref.connection === undefined ? `${ref.provider}/${ref.id}` : `${ref.provider}:${ref.connection}/${ref.id}`;
+}

@@ -1,0 +1,265 @@
+import type { AuditRecord } from '../../core/audit.js';
+import { TokenOpsError, asTokenOpsError } from '../../core/errors.js';
+import { needsApproval } from '../../core/policy.js';
+import type { Ref } from '../../core/ref.js';
+import { fingerprint } from '../../core/secret.js';
+import { PROVIDER_LABELS, type IssuedToken, type OldSecretFate, type RevokeMethod } from '../../core/token.js';
+import type { Command } from '../command.js';
+import type { Reply } from '../reply.js';
+import type { UseCaseContext } from './context.js';
+import { adapterFor } from './read.js';
+
+type CreateCommand = Extract<Command, { name: 'create' }>;
+
+/** Words for how a revoke was done, shown in replies and the audit trail. */
+export const REVOKE_HOW: Record<RevokeMethod, string> = {
+  deleted: 'deleted at the provider',
+  deactivated: 'deactivated (the provider has no delete; the secret no longer works)',
+  refreshed_and_discarded:
+    'refreshed and the new secret discarded (the provider has no revoke; the old secret died at once)',
+};
+
+/** Words for the fate of a rotated token's old secret. */
+export function fateText(fate: OldSecretFate): string {
+  switch (fate.fate) {
+    case 'deleted':
+      return 'the old token was deleted';
+    case 'deactivated':
+      return 'the old token was deactivated';
+    case 'dead_immediately':
+      return 'the old secret stopped working at once';
+    case 'expires_later':
+      return `the old secret keeps working until ${fate.at} (provider grace period); revoke it now if it leaked`;
+  }
+}
+
+/** Remembers a minted token (fingerprint and last 4 only) and finishes its audit record. */
+async function remember(ctx: UseCaseContext, record: AuditRecord, issued: IssuedToken): Promise<void> {
+  const s = issued.summary;
+  await ctx.deps.stores.tokens
+    .put({
+      ref: s.ref,
+      provider: s.provider,
+      connection: s.connection,
+      name: s.name,
+      owner: ctx.actor.userId,
+      fingerprint: fingerprint(issued.secret, ctx.deps.fingerprintKey),
+      last4: issued.secret.last4,
+      createdAt: ctx.now().toISOString(),
+      expiresAt: s.expiresAt ?? undefined,
+    })
+    .catch(() => undefined); // the audit record below still names it
+  await ctx.finishAudit(record, 'succeeded', { ref: s.ref, last4: issued.secret.last4 });
+}
+
+/** Revokes a token whose secret could not be delivered, and says how that went. */
+async function undo(ctx: UseCaseContext, issued: IssuedToken, record: AuditRecord): Promise<string> {
+  const { adapter } = await adapterFor(ctx, {
+    provider: issued.summary.provider,
+    connection: issued.summary.connection,
+    id: issued.summary.id,
+  });
+  try {
+    await adapter.revoke(issued.summary.id, { reason: 'the secret could not be delivered' });
+    await ctx.finishAudit(record, 'undone', {
+      ref: issued.summary.ref,
+      errorCode: 'delivery_failed',
+      detail: 'secret not delivered; the new token was revoked again',
+    });
+    return 'The new token was revoked again, so nothing is left behind. Please try again.';
+  } catch {
+    await ctx.finishAudit(record, 'failed', {
+      ref: issued.summary.ref,
+      errorCode: 'delivery_failed',
+      detail: 'secret not delivered; revoking the new token failed too',
+    });
+    return `Revoking the new token failed too: revoke ${issued.summary.ref} yourself.`;
+  }
+}
+
+/** `/token create PROVIDER[:CONN] NAME …`: audit first (fail closed), mint, deliver, remember. */
+export async function createToken(
+  ctx: UseCaseContext,
+  cmd: CreateCommand,
+  requestApproval: (summary: string) => Promise<Reply>,
+): Promise<Reply> {
+  await ctx.authorize('create', cmd.target.provider);
+  const connection = ctx.deps.registry.resolveConnection(cmd.target.provider, cmd.target.connection);
+  const adapter = await ctx.deps.registry.adapter(cmd.target.provider, connection);
+  if (adapter.capabilities.create.mode === 'unsupported')
+    return {
+      kind: 'refused',
+      message: `${PROVIDER_LABELS[cmd.target.provider]} tokens cannot be created by tokenops: create them ${adapter.capabilities.create.where}.`,
+    };
+  if (!ctx.actor.approvedBy && needsApproval(ctx.deps.policy, 'create', cmd.target.provider, cmd.tier)) {
+    return requestApproval(
+      `create ${cmd.target.provider}:${connection} token "${cmd.tokenName}"${cmd.tier ? ` (tier ${cmd.tier})` : ''}`,
+    );
+  }
+  const base = {
+    action: 'create' as const,
+    provider: cmd.target.provider,
+    connection,
+    tokenName: cmd.tokenName,
+    reason: cmd.reason,
+  };
+  const record = await ctx.beginAudit(base); // throws audit_unavailable: no audit, no token
+  let issued: IssuedToken;
+  try {
+    issued = await adapter.create({
+      name: cmd.tokenName,
+      tier: cmd.tier,
+      expiresAt: cmd.expiresAt,
+      scopes: cmd.scopes,
+      hosts: cmd.hosts,
+    });
+  } catch (err) {
+    await ctx.finishAudit(record, 'failed', { errorCode: asTokenOpsError(err).code });
+    throw err;
+  }
+  try {
+    await ctx.deliver(issued, { action: 'created' });
+  } catch {
+    throw new TokenOpsError(
+      'delivery_failed',
+      `The secret could not be delivered to your DM. ${await undo(ctx, issued, record)}`,
+    );
+  }
+  await remember(ctx, record, issued);
+  const inactive = issued.summary.active ? undefined : 'the provider created it inactive; an operator must activate it';
+  return {
+    kind: 'secret_sent',
+    action: 'created',
+    ref: issued.summary.ref,
+    tokenName: issued.summary.name,
+    how: inactive,
+  };
+}
+
+/** `/token rotate REF`: create new → deliver → retire old (the adapter keeps that order). */
+export async function rotateToken(ctx: UseCaseContext, ref: Ref, reason: string | undefined): Promise<Reply> {
+  await ctx.authorize('rotate', ref.provider);
+  const { adapter, connection, refText } = await adapterFor(ctx, ref);
+  if (adapter.capabilities.rotate.mode === 'unsupported')
+    return {
+      kind: 'refused',
+      message: `${PROVIDER_LABELS[ref.provider]} tokens cannot be rotated by tokenops: ${adapter.capabilities.rotate.where}.`,
+    };
+  const previous = await adapter.get(ref.id);
+  const record = await ctx.beginAudit({
+    action: 'rotate',
+    provider: ref.provider,
+    connection,
+    ref: refText,
+    tokenName: previous.name,
+    last4: previous.last4,
+    reason,
+  });
+  let deliveryFailed = false;
+  try {
+    const result = await adapter.rotate(ref.id, {
+      reason,
+      deliver: async (issued) => {
+        try {
+          await ctx.deliver(issued, { action: 'rotated' });
+        } catch (err) {
+          deliveryFailed = true;
+          throw err;
+        }
+      },
+    });
+    const how = adapter.capabilities.rotate.mode === 'emulated' ? adapter.capabilities.rotate.how : undefined;
+    const fate = fateText(result.old);
+    await remember(ctx, record, result.issued);
+    await ctx.finishAudit(record, 'succeeded', {
+      ref: refText,
+      detail: `new token ${result.issued.summary.ref}; ${fate}`,
+    });
+    if (result.old.fate !== 'expires_later')
+      await ctx.deps.stores.tokens.markRevoked(refText, ctx.now().toISOString()).catch(() => undefined);
+    return {
+      kind: 'secret_sent',
+      action: 'rotated',
+      ref: result.issued.summary.ref,
+      tokenName: result.issued.summary.name,
+      how,
+      oldFate: fate,
+    };
+  } catch (err) {
+    if (deliveryFailed) {
+      await ctx.finishAudit(record, 'undone', {
+        errorCode: 'delivery_failed',
+        detail: 'secret not delivered; the new token was revoked again',
+      });
+      const oldStays = adapter.capabilities.rotate.mode === 'emulated' ? ' and the old one left working' : '';
+      throw new TokenOpsError(
+        'delivery_failed',
+        `The new secret could not be delivered to your DM, so the new token was revoked again${oldStays}.`,
+      );
+    }
+    await ctx.finishAudit(record, 'failed', { errorCode: asTokenOpsError(err).code });
+    throw err;
+  }
+}
+
+/** `/token revoke REF`: never blocked by the audit store or Slack; the secret stops working now. */
+export async function revokeToken(ctx: UseCaseContext, ref: Ref, reason: string | undefined): Promise<Reply> {
+  await ctx.authorize('revoke', ref.provider);
+  const { adapter, connection, refText } = await adapterFor(ctx, ref);
+  const { record } = await ctx.beginAuditSoft({
+    action: 'revoke',
+    provider: ref.provider,
+    connection,
+    ref: refText,
+    reason,
+  });
+  try {
+    const result = await adapter.revoke(ref.id, { reason });
+    const how = result.alreadyRevoked ? 'it was already revoked' : REVOKE_HOW[result.method];
+    await ctx.finishAudit(record, 'succeeded', {
+      tokenName: result.summary?.name,
+      last4: result.summary?.last4,
+      detail: how,
+    });
+    await ctx.deps.stores.tokens.markRevoked(refText, ctx.now().toISOString()).catch(() => undefined);
+    return {
+      kind: 'change_done',
+      action: 'revoke',
+      ref: refText,
+      tokenName: result.summary?.name,
+      how,
+      emulated: adapter.capabilities.revoke.mode === 'emulated',
+    };
+  } catch (err) {
+    await ctx.finishAudit(record, 'failed', { errorCode: asTokenOpsError(err).code });
+    throw err;
+  }
+}
+
+/** `/token activate|deactivate REF`. Activation fails closed on the audit store (it revives a secret). */
+export async function toggleToken(
+  ctx: UseCaseContext,
+  action: 'activate' | 'deactivate',
+  ref: Ref,
+  reason: string | undefined,
+): Promise<Reply> {
+  await ctx.authorize(action, ref.provider);
+  const { adapter, connection, refText } = await adapterFor(ctx, ref);
+  if (adapter.capabilities[action].mode === 'unsupported') {
+    const support = adapter.capabilities[action];
+    return {
+      kind: 'refused',
+      message: `${PROVIDER_LABELS[ref.provider]} tokens cannot be ${action}d: ${support.mode === 'unsupported' ? support.where : ''}.`,
+    };
+  }
+  const fields = { action, provider: ref.provider, connection, ref: refText, reason };
+  const record = action === 'activate' ? await ctx.beginAudit(fields) : (await ctx.beginAuditSoft(fields)).record;
+  try {
+    const token = action === 'activate' ? await adapter.activate(ref.id) : await adapter.deactivate(ref.id, { reason });
+    await ctx.finishAudit(record, 'succeeded', { tokenName: token.name, last4: token.last4 });
+    return { kind: 'change_done', action, ref: refText, tokenName: token.name, emulated: false };
+  } catch (err) {
+    await ctx.finishAudit(record, 'failed', { errorCode: asTokenOpsError(err).code });
+    throw err;
+  }
+}

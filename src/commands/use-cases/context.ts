@@ -1,0 +1,91 @@
+import { randomUUID } from 'node:crypto';
+import type { AuditAction, AuditOutcome, AuditRecord } from '../../core/audit.js';
+import { TokenOpsError } from '../../core/errors.js';
+import type { Directory } from '../../core/ports.js';
+import { authorize, type PolicyAction, type PolicyDoc, type Principal } from '../../core/policy.js';
+import type { ProviderType } from '../../core/token.js';
+import type { ProviderRegistry } from '../../providers/registry.js';
+import type { Stores } from '../../store/dynamo-store.js';
+import type { DeliverSecret } from '../reply.js';
+
+/** Everything a use case may touch. */
+export interface UseCaseDeps {
+  registry: ProviderRegistry;
+  stores: Stores;
+  directory: Directory;
+  policy: PolicyDoc;
+  allowedTeams: readonly string[];
+  fingerprintKey: string;
+  now?: () => Date;
+}
+
+/** Who runs this use case and how to reach them. */
+export interface Actor {
+  userId: string;
+  teamId: string;
+  correlationId: string;
+  /** Set when a second person approved the request. */
+  approvedBy?: string | undefined;
+}
+
+/** The per-job context a use case runs in. */
+export class UseCaseContext {
+  /** Audit records written during this use case, in order. */
+  readonly audit: AuditRecord[] = [];
+
+  constructor(
+    readonly deps: UseCaseDeps,
+    readonly actor: Actor,
+    readonly deliver: DeliverSecret,
+  ) {}
+
+  now(): Date {
+    return this.deps.now?.() ?? new Date();
+  }
+
+  /** Authorizes the actor with fresh facts from Slack (guest, stranger, groups); throws `denied`. */
+  async authorize(action: PolicyAction, provider?: ProviderType): Promise<void> {
+    const facts = await this.deps.directory.user(this.actor.userId);
+    const principal: Principal = { userId: this.actor.userId, ...facts, teamId: this.actor.teamId };
+    if (facts.teamId !== this.actor.teamId) principal.isStranger = true;
+    const decision = authorize(this.deps.policy, this.deps.allowedTeams, principal, action, provider);
+    if (!decision.allowed) throw new TokenOpsError('denied', `Not allowed: ${decision.reason}`);
+  }
+
+  /** Starts an audit record (outcome in_progress). Throws `audit_unavailable` when it cannot be written. */
+  async beginAudit(
+    fields: { action: AuditAction; provider: ProviderType; connection: string } & Partial<AuditRecord>,
+  ): Promise<AuditRecord> {
+    const at = this.now().toISOString();
+    const record: AuditRecord = {
+      id: `${at.replace(/[-:.TZ]/g, '')}-${randomUUID().slice(0, 8)}`,
+      at,
+      actor: this.actor.userId,
+      correlationId: this.actor.correlationId,
+      outcome: 'in_progress',
+      ...fields,
+    };
+    if (this.actor.approvedBy && !record.detail) record.detail = `approved by ${this.actor.approvedBy}`;
+    this.audit.push(record);
+    await this.deps.stores.audit.put(record);
+    return record;
+  }
+
+  /** Like beginAudit, but never throws: for actions that must not be blocked (revoke). */
+  async beginAuditSoft(
+    fields: Parameters<UseCaseContext['beginAudit']>[0],
+  ): Promise<{ record: AuditRecord; stored: boolean }> {
+    try {
+      return { record: await this.beginAudit(fields), stored: true };
+    } catch {
+      return { record: this.audit[this.audit.length - 1] as AuditRecord, stored: false };
+    }
+  }
+
+  /** Finishes an audit record; best effort (the record is also posted to the audit channel). */
+  async finishAudit(record: AuditRecord, outcome: AuditOutcome, extra: Partial<AuditRecord> = {}): Promise<void> {
+    Object.assign(record, { outcome }, extra);
+    const { errorCode, detail, ref, last4 } = record;
+    await this.deps.stores.audit.finish(record.id, outcome, { errorCode, detail, ref, last4 }).catch(() => undefined);
+  }
+}

@@ -1,0 +1,165 @@
+import { TokenOpsError } from '../../core/errors.js';
+import { formatRef, type Ref } from '../../core/ref.js';
+import { fingerprint } from '../../core/secret.js';
+import { PROVIDER_LABELS, type ProviderAdapter, type ProviderType, type TokenSummary } from '../../core/token.js';
+import type { TokenRecord } from '../../core/ports.js';
+import type { Target } from '../command.js';
+import type { ConnectionError, MatchKind, Reply } from '../reply.js';
+import type { UseCaseContext } from './context.js';
+
+/** The connections a target means: one named connection, all of a provider's, or all of them. */
+function connectionsFor(ctx: UseCaseContext, target?: Target): { provider: ProviderType; connection: string }[] {
+  const all = ctx.deps.registry.connections();
+  if (!target) return all;
+  if (target.connection !== undefined) {
+    return [
+      {
+        provider: target.provider,
+        connection: ctx.deps.registry.resolveConnection(target.provider, target.connection),
+      },
+    ];
+  }
+  const mine = all.filter((c) => c.provider === target.provider);
+  if (mine.length === 0) ctx.deps.registry.resolveConnection(target.provider); // throws the helpful not-configured error
+  return mine;
+}
+
+/** Lists every connection at once; a failing connection becomes an error line, not a failed list. */
+async function fanOut(
+  ctx: UseCaseContext,
+  conns: { provider: ProviderType; connection: string }[],
+): Promise<{ tokens: TokenSummary[]; errors: ConnectionError[] }> {
+  const results = await Promise.allSettled(
+    conns.map(async (c) => (await ctx.deps.registry.adapter(c.provider, c.connection)).list()),
+  );
+  const tokens: TokenSummary[] = [];
+  const errors: ConnectionError[] = [];
+  results.forEach((r, i) => {
+    const c = conns[i] as { provider: ProviderType; connection: string };
+    if (r.status === 'fulfilled') tokens.push(...r.value);
+    else
+      errors.push({
+        target: `${c.provider}:${c.connection}`,
+        message: r.reason instanceof TokenOpsError ? r.reason.message : 'failed unexpectedly',
+      });
+  });
+  return { tokens, errors };
+}
+
+/** Adds what tokenops remembers (fingerprint, last 4 from creation) to summaries that lack it. */
+function enrich(tokens: TokenSummary[], records: Map<string, TokenRecord>): TokenSummary[] {
+  return tokens.map((t) => {
+    const r = records.get(t.ref);
+    if (!r) return t;
+    return {
+      ...t,
+      last4: t.last4 ?? r.last4,
+      fingerprint: t.fingerprint ?? r.fingerprint,
+      extras: { ...t.extras, owner: r.owner },
+    };
+  });
+}
+
+/** `/token list [provider[:conn]] [--name] [--mine]`. */
+export async function listTokens(
+  ctx: UseCaseContext,
+  target: Target | undefined,
+  nameFilter: string | undefined,
+  mine: boolean,
+): Promise<Reply> {
+  await ctx.authorize('list', target?.provider);
+  const conns = connectionsFor(ctx, target);
+  const [{ tokens, errors }, own] = await Promise.all([
+    fanOut(ctx, conns),
+    mine ? ctx.deps.stores.tokens.byOwner(ctx.actor.userId) : Promise.resolve([]),
+  ]);
+  const ownRefs = new Set(own.map((r) => r.ref));
+  let shown = enrich(tokens, new Map(own.map((r) => [r.ref, r])));
+  if (nameFilter) shown = shown.filter((t) => t.name.toLowerCase().includes(nameFilter.toLowerCase()));
+  if (mine) shown = shown.filter((t) => ownRefs.has(t.ref));
+  const where = target
+    ? `${PROVIDER_LABELS[target.provider]}${target.connection ? ` (${target.connection})` : ''}`
+    : 'all providers';
+  return { kind: 'list', title: `${mine ? 'Your tokens' : 'Tokens'} on ${where}`, tokens: shown, errors };
+}
+
+/** Resolves a REF's connection and its adapter. */
+export async function adapterFor(
+  ctx: UseCaseContext,
+  ref: Ref,
+): Promise<{ adapter: ProviderAdapter; connection: string; refText: string }> {
+  const connection = ctx.deps.registry.resolveConnection(ref.provider, ref.connection);
+  const adapter = await ctx.deps.registry.adapter(ref.provider, connection);
+  return { adapter, connection, refText: formatRef({ provider: ref.provider, connection, id: ref.id }) };
+}
+
+/** `/token show REF`. */
+export async function showToken(ctx: UseCaseContext, ref: Ref): Promise<Reply> {
+  await ctx.authorize('get', ref.provider);
+  const { adapter, refText } = await adapterFor(ctx, ref);
+  const [token, record] = await Promise.all([
+    adapter.get(ref.id),
+    ctx.deps.stores.tokens.get(refText).catch(() => undefined),
+  ]);
+  const [enriched] = enrich([token], new Map(record ? [[refText, record]] : []));
+  return { kind: 'detail', token: enriched as TokenSummary, owner: record?.owner };
+}
+
+/** `/token providers`. */
+export async function listProviders(ctx: UseCaseContext): Promise<Reply> {
+  await ctx.authorize('list');
+  const infos = await Promise.all(
+    ctx.deps.registry.connections().map(async (c) => ({
+      ...c,
+      capabilities: (await ctx.deps.registry.adapter(c.provider, c.connection)).capabilities,
+    })),
+  );
+  return { kind: 'providers', infos };
+}
+
+/** How a token matches a find query, if it does. A query of 16+ characters is treated as a pasted secret. */
+export function matchToken(
+  token: TokenSummary,
+  query: string,
+  pastedFingerprint: string | undefined,
+): MatchKind | undefined {
+  const q = query.toLowerCase();
+  if (pastedFingerprint && token.fingerprint === pastedFingerprint) return 'fingerprint';
+  if (/^[0-9a-f]{8,64}$/.test(q) && token.fingerprint?.startsWith(q)) return 'fingerprint';
+  if (token.last4 && q.length <= 8 && (q.endsWith(token.last4.toLowerCase()) || token.last4.toLowerCase().endsWith(q)))
+    return 'last4';
+  if (token.name && token.name.toLowerCase().includes(q)) return 'name';
+  return undefined;
+}
+
+/** `/token find TEXT`: last characters, fingerprint or name, across every provider and connection at once. */
+export async function findTokens(ctx: UseCaseContext, query: string): Promise<Reply> {
+  await ctx.authorize('find');
+  const [{ tokens, errors }, records] = await Promise.all([
+    fanOut(ctx, ctx.deps.registry.connections()),
+    ctx.deps.stores.tokens.all().catch(() => []),
+  ]);
+  // A query as long as a secret may be one (a leak pasted in): compare fingerprints, never store it.
+  const pasted = query.startsWith('sha256:')
+    ? query.slice(7)
+    : query.length >= 16
+      ? fingerprint(query, ctx.deps.fingerprintKey)
+      : undefined;
+  const shownQuery = pasted ? `a pasted secret (fingerprint ${pasted.slice(0, 12)}…)` : query;
+  const matches = enrich(tokens, new Map(records.map((r) => [r.ref, r])))
+    .map((token) => ({ token, matchedOn: matchToken(token, query, pasted) }))
+    .filter((m): m is { token: TokenSummary; matchedOn: MatchKind } => m.matchedOn !== undefined);
+  return { kind: 'find', query: shownQuery, matches, errors };
+}
+
+/** `/token audit [provider] [--since 7d]`. */
+export async function readAudit(
+  ctx: UseCaseContext,
+  provider: ProviderType | undefined,
+  sinceDays: number,
+): Promise<Reply> {
+  await ctx.authorize('audit', provider);
+  const since = new Date(ctx.now().getTime() - sinceDays * 86400_000).toISOString();
+  const records = await ctx.deps.stores.audit.list({ since, provider, limit: 100 });
+  return { kind: 'audit', records, sinceDays, provider };
+}

@@ -1,0 +1,295 @@
+import { randomUUID } from 'node:crypto';
+import type {
+  AllMiddlewareArgs,
+  App,
+  BlockAction,
+  ButtonAction,
+  SlackCommandMiddlewareArgs,
+  SlackViewMiddlewareArgs,
+} from '@slack/bolt';
+import type { AuditRecord } from '../core/audit.js';
+import type { Command } from '../commands/command.js';
+import { parseCommand } from '../commands/grammar.js';
+import type { Job, JobOrigin, JobQueue } from '../commands/job.js';
+import type { Directory } from '../core/ports.js';
+import { authorize, type PolicyAction, type PolicyDoc } from '../core/policy.js';
+import { parseRef, printRef } from '../core/ref.js';
+import { fingerprint } from '../core/secret.js';
+import { PROVIDER_LABELS, type ProviderType } from '../core/token.js';
+import type { Log } from './job-runner.js';
+import { commandFromModal, modalValues } from './modal-submission.js';
+import {
+  CREATE_MODAL_CALLBACK_ID,
+  confirmRevokeView,
+  createModalView,
+  errorView,
+  helpView,
+  workingView,
+  type View,
+} from './views.js';
+
+/** What the ingress needs: no provider adapters and no store, so it stays fast and light. */
+export interface IngressDeps {
+  queue: JobQueue;
+  directory: Directory;
+  policy: PolicyDoc;
+  allowedTeams: readonly string[];
+  /** Configured connections (for the create modal's choices). */
+  connections: readonly { provider: ProviderType; connection: string }[];
+  /** Turns a pasted secret in `/token find` into its fingerprint before it is queued. */
+  fingerprintKey: () => Promise<string>;
+  log: Log;
+}
+
+const CHANGES = new Set(['create', 'revoke', 'rotate', 'activate', 'deactivate']);
+
+/** The action and provider a command needs permission for. */
+function permissionFor(c: Command): { action: PolicyAction; provider?: ProviderType } {
+  switch (c.name) {
+    case 'list':
+      return { action: 'list', provider: c.target?.provider };
+    case 'show':
+      return { action: 'get', provider: c.ref.provider };
+    case 'create':
+      return { action: 'create', provider: c.target.provider };
+    case 'revoke':
+    case 'rotate':
+    case 'activate':
+    case 'deactivate':
+      return { action: c.name, provider: c.ref.provider };
+    case 'audit':
+      return { action: 'audit', provider: c.provider };
+    case 'find':
+      return { action: 'find' };
+    default:
+      return { action: 'list' };
+  }
+}
+
+/** An ephemeral ack body. */
+const ephemeral = (view: View): Record<string, unknown> => ({ response_type: 'ephemeral', ...view });
+
+/**
+ * Registers the /token listeners: verify (Bolt), parse, authorize, open modals, enqueue, and ack with
+ * "working on it…". No provider I/O happens here: Slack waits only 3 s and Lambda answers when done.
+ */
+export function registerListeners(app: App, deps: IngressDeps): void {
+  const allowed = async (
+    userId: string,
+    teamId: string,
+    action: PolicyAction,
+    provider?: ProviderType,
+  ): Promise<string | undefined> => {
+    if (!deps.allowedTeams.includes(teamId)) return 'tokenops only answers people of its own workspace.';
+    const facts = await deps.directory.user(userId);
+    const decision = authorize(
+      deps.policy,
+      deps.allowedTeams,
+      { userId, ...facts, isStranger: facts.isStranger || facts.teamId !== teamId, teamId },
+      action,
+      provider,
+    );
+    return decision.allowed ? undefined : decision.reason;
+  };
+
+  /** Records a refused change: the worker stores it and posts it to the audit channel. */
+  const auditRefusal = async (origin: JobOrigin, correlationId: string, c: Command, reason: string): Promise<void> => {
+    if (!CHANGES.has(c.name)) return;
+    const target =
+      'ref' in c
+        ? {
+            provider: c.ref.provider,
+            connection: c.ref.connection ?? '-',
+            ref: `${c.ref.provider}:${c.ref.connection ?? '-'}/${c.ref.id}`,
+          }
+        : c.name === 'create'
+          ? { provider: c.target.provider, connection: c.target.connection ?? '-' }
+          : undefined;
+    if (!target) return;
+    const at = new Date().toISOString();
+    const record: AuditRecord = {
+      id: `${at.replace(/[-:.TZ]/g, '')}-${randomUUID().slice(0, 8)}`,
+      at,
+      actor: origin.userId,
+      action: c.name as AuditRecord['action'],
+      ...target,
+      tokenName: c.name === 'create' ? c.tokenName : undefined,
+      reason: 'reason' in c ? c.reason : undefined,
+      outcome: 'refused',
+      errorCode: 'denied',
+      detail: reason,
+      correlationId,
+    };
+    await deps.queue.send({
+      id: `refused-${record.id}`,
+      correlationId,
+      createdAt: at,
+      origin,
+      kind: 'audit_post',
+      record,
+      attempt: 0,
+    });
+  };
+
+  const enqueue = async (job: Job): Promise<void> => {
+    await deps.queue.send(job);
+    deps.log.info('job queued', {
+      jobId: job.id,
+      kind: job.kind,
+      correlationId: job.correlationId,
+      ...(job.kind === 'command' ? { command: job.command.name } : {}),
+    });
+  };
+
+  app.command('/token', async ({ command, ack, client }: SlackCommandMiddlewareArgs & AllMiddlewareArgs) => {
+    const correlationId = randomUUID().slice(0, 13);
+    const parsed = parseCommand(command.text);
+    if (!parsed.ok) return ack(ephemeral(errorView(parsed.error, { usage: parsed.usage })));
+    let c = parsed.command;
+    if (c.name === 'help') return ack(ephemeral(helpView(c.topic)));
+    const origin: JobOrigin = {
+      userId: command.user_id,
+      teamId: command.team_id,
+      channelId: command.channel_id,
+      responseUrl: command.response_url,
+    };
+    const need = c.name === 'create_modal' ? { action: 'create' as const } : permissionFor(c);
+    const refusal = await allowed(command.user_id, command.team_id, need.action, need.provider).catch(
+      () => 'Slack could not confirm who you are; try again in a moment.',
+    );
+    if (refusal) {
+      await auditRefusal(origin, correlationId, c, refusal).catch(() => undefined);
+      return ack(ephemeral(errorView(`Not allowed: ${refusal}`)));
+    }
+    if (c.name === 'create_modal') {
+      const targets = deps.connections.map((t) => ({
+        value: `${t.provider}:${t.connection}`,
+        label: `${PROVIDER_LABELS[t.provider]} · ${t.connection}`,
+      }));
+      await client.views.open({
+        trigger_id: command.trigger_id,
+        view: createModalView({
+          targets,
+          privateMetadata: JSON.stringify({ channelId: command.channel_id, responseUrl: command.response_url }),
+        }) as never,
+      });
+      return ack();
+    }
+    if (c.name === 'revoke')
+      return ack(
+        ephemeral(
+          confirmRevokeView(`${c.ref.provider}:${c.ref.connection ?? ''}/${c.ref.id}`.replace(':/', '/'), {
+            reason: c.reason,
+          }),
+        ),
+      );
+    if (c.name === 'find' && c.query.length >= 16)
+      c = { ...c, query: `sha256:${fingerprint(c.query, await deps.fingerprintKey())}` };
+    await enqueue({
+      id: command.trigger_id,
+      correlationId,
+      createdAt: new Date().toISOString(),
+      origin,
+      kind: 'command',
+      command: c,
+    });
+    return ack(ephemeral(workingView(`/token ${c.name}`)));
+  });
+
+  app.action<BlockAction<ButtonAction>>('revoke_confirm', async ({ body, action, ack }) => {
+    await ack();
+    const correlationId = randomUUID().slice(0, 13);
+    const origin: JobOrigin = {
+      userId: body.user.id,
+      teamId: body.user.team_id ?? body.team?.id ?? '',
+      channelId: body.channel?.id ?? '',
+      responseUrl: body.response_url,
+      replaceOriginal: true,
+    };
+    const { ref: refText, reason } = JSON.parse(action.value ?? '{}') as { ref?: string; reason?: string };
+    const ref = parseRef(refText ?? '');
+    const command: Command = { name: 'revoke', ref, reason };
+    const refusal = await allowed(origin.userId, origin.teamId, 'revoke', ref.provider).catch(
+      () => 'Slack could not confirm who you are.',
+    );
+    if (refusal) return auditRefusal(origin, correlationId, command, refusal);
+    await enqueue({
+      id: body.trigger_id,
+      correlationId,
+      createdAt: new Date().toISOString(),
+      origin,
+      kind: 'command',
+      command,
+    });
+  });
+
+  app.action<BlockAction<ButtonAction>>('revoke_cancel', async ({ ack, respond }) => {
+    await ack();
+    await respond({ delete_original: true });
+  });
+
+  app.action<BlockAction<ButtonAction>>('revoke_request', async ({ action, ack, respond }) => {
+    await ack();
+    const { ref } = JSON.parse(action.value ?? '{}') as { ref?: string };
+    await respond({
+      response_type: 'ephemeral',
+      replace_original: false,
+      ...confirmRevokeView(parseRef(ref ?? '').id ? (ref as string) : ''),
+    } as never);
+  });
+
+  for (const [actionId, decision] of [
+    ['approval_approve', 'approved'],
+    ['approval_deny', 'denied'],
+  ] as const) {
+    app.action<BlockAction<ButtonAction>>(actionId, async ({ body, action, ack }) => {
+      await ack();
+      const origin: JobOrigin = {
+        userId: body.user.id,
+        teamId: body.user.team_id ?? body.team?.id ?? '',
+        channelId: body.channel?.id ?? '',
+        responseUrl: body.response_url,
+      };
+      await enqueue({
+        id: body.trigger_id,
+        correlationId: randomUUID().slice(0, 13),
+        createdAt: new Date().toISOString(),
+        origin,
+        kind: 'approval',
+        approvalId: action.value ?? '',
+        decision,
+      });
+    });
+  }
+
+  app.view(CREATE_MODAL_CALLBACK_ID, async ({ body, view, ack }: SlackViewMiddlewareArgs & AllMiddlewareArgs) => {
+    const result = commandFromModal(modalValues(view.state), new Date());
+    if (!result.ok) return ack({ response_action: 'errors', errors: result.errors });
+    const meta = JSON.parse(view.private_metadata || '{}') as { channelId?: string; responseUrl?: string };
+    const origin: JobOrigin = {
+      userId: body.user.id,
+      teamId: body.user.team_id ?? body.team?.id ?? '',
+      channelId: meta.channelId ?? '',
+      responseUrl: meta.responseUrl,
+    };
+    const c = result.command;
+    const correlationId = randomUUID().slice(0, 13);
+    const need = permissionFor(c);
+    const refusal = await allowed(origin.userId, origin.teamId, need.action, need.provider).catch(
+      () => 'Slack could not confirm who you are.',
+    );
+    if (refusal) {
+      await auditRefusal(origin, correlationId, c, refusal).catch(() => undefined);
+      return ack({ response_action: 'errors', errors: { target: `Not allowed: ${refusal}`.slice(0, 150) } });
+    }
+    await enqueue({
+      id: `view-${view.id}`,
+      correlationId,
+      createdAt: new Date().toISOString(),
+      origin,
+      kind: 'command',
+      command: c,
+    });
+    return ack();
+  });
+}

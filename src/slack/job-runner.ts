@@ -1,0 +1,271 @@
+import { randomUUID } from 'node:crypto';
+import type { AuditRecord } from '../core/audit.js';
+import { TokenOpsError } from '../core/errors.js';
+import { PROVIDER_LABELS } from '../core/token.js';
+import type { Job, JobQueue } from '../commands/job.js';
+import type { DeliverSecret, Reply } from '../commands/reply.js';
+import { errorReply, runCommand } from '../commands/run.js';
+import { UseCaseContext, type Actor, type UseCaseDeps } from '../commands/use-cases/context.js';
+import { dueReminders, staleTokens } from '../commands/use-cases/schedule.js';
+import type { SlackOutput } from './output.js';
+import { renderReply } from './render.js';
+import { approvalDecidedView, approvalRequestView, auditNoticeView, secretDmView } from './views.js';
+import { message, section } from './views/blocks.js';
+import { code, safe } from './mrkdwn.js';
+
+/** The structured logger the runner writes to (Powertools Logger fits). Never given a secret. */
+export interface Log {
+  info(message: string, extra?: Record<string, unknown>): void;
+  warn(message: string, extra?: Record<string, unknown>): void;
+  error(message: string, extra?: Record<string, unknown>): void;
+}
+
+/** What the runner needs beyond the use cases' own dependencies. */
+export interface JobRunnerDeps extends UseCaseDeps {
+  output: SlackOutput;
+  queue: JobQueue;
+  log: Log;
+  /** How long a claimed job is ours before a redelivery may take it over. @default 5 min */
+  leaseMs?: number;
+}
+
+/** Thrown to make the queue deliver the job again later. */
+export class RetryLater extends Error {}
+
+const MAX_AUDIT_POST_ATTEMPTS = 50;
+
+/** Runs jobs from the queue: each acts once, answers the requester and posts its audit notices. */
+export class JobRunner {
+  constructor(private readonly deps: JobRunnerDeps) {}
+
+  /** Runs one job. Throws RetryLater only when the job should come back. */
+  async run(job: Job): Promise<void> {
+    const claim = await this.deps.stores.claims.claim(job.id, this.deps.leaseMs ?? 300_000).catch((err: unknown) => {
+      // No claim store means no at-most-once guarantee: minting must not run blind, so retry later.
+      this.deps.log.error('job claim failed', { jobId: job.id, error: String((err as Error).message) });
+      return 'unavailable' as const;
+    });
+    if (claim === 'done') return this.deps.log.info('duplicate job skipped', { jobId: job.id });
+    if (claim === 'busy') throw new RetryLater(`job ${job.id} is running elsewhere`);
+    if (claim === 'unavailable' && !(job.kind === 'command' && job.command.name === 'revoke')) {
+      if (job.kind === 'command')
+        await this.#reply(job, errorReply(new TokenOpsError('audit_unavailable', ''), job.correlationId));
+      return;
+    }
+    let summary = 'ok';
+    try {
+      summary = await this.#dispatch(job);
+    } catch (err) {
+      if (err instanceof RetryLater) {
+        await this.deps.stores.claims.release(job.id).catch(() => undefined);
+        throw err;
+      }
+      this.deps.log.error('job failed', { jobId: job.id, kind: job.kind, error: (err as Error).name });
+      summary = 'failed';
+    }
+    await this.deps.stores.claims.complete(job.id, summary).catch(() => undefined);
+  }
+
+  async #dispatch(job: Job): Promise<string> {
+    switch (job.kind) {
+      case 'command':
+        return this.#command(job);
+      case 'audit_post':
+        await this.#postAudit(job.record, job.attempt, job);
+        return 'posted';
+      case 'approval':
+        return this.#approval(job);
+      case 'schedule':
+        return this.#schedule(job.task);
+    }
+  }
+
+  async #command(job: Extract<Job, { kind: 'command' }>): Promise<string> {
+    const actor: Actor = {
+      userId: job.origin.userId,
+      teamId: job.origin.teamId,
+      correlationId: job.correlationId,
+      approvedBy: job.approvedBy,
+    };
+    const ctx = new UseCaseContext(this.deps, actor, this.#deliverTo(job.origin.userId));
+    const reply = await runCommand(ctx, job.command, (summary) => this.#requestApproval(ctx, job, summary));
+    this.deps.log.info('command done', {
+      jobId: job.id,
+      command: job.command.name,
+      reply: reply.kind,
+      ...(reply.kind === 'error' ? { code: reply.code } : {}),
+    });
+    await this.#reply(job, reply);
+    for (const record of ctx.audit) await this.#postAudit(record, 0, job);
+    return reply.kind;
+  }
+
+  /** Delivers a secret to one user's DM, ephemerally. The only place `reveal()` is called. */
+  #deliverTo(userId: string): DeliverSecret {
+    return async (issued, context) => {
+      const s = issued.summary;
+      const view = secretDmView({
+        ref: s.ref,
+        tokenName: s.name,
+        providerLabel: PROVIDER_LABELS[s.provider],
+        secret: issued.secret.reveal(),
+        expiresAt: s.expiresAt ?? null,
+        ...(context.action === 'rotated' ? { note: 'This replaces the rotated token.' } : {}),
+      });
+      await this.deps.output.deliverSecret(userId, view);
+    };
+  }
+
+  async #reply(job: Job, reply: Reply): Promise<void> {
+    await this.deps.output.respond(job.origin, renderReply(reply, job.correlationId)).catch((err: unknown) => {
+      this.deps.log.warn('reply not delivered', { jobId: job.id, error: (err as Error).name });
+    });
+  }
+
+  /** Posts an audit notice; when Slack is down, re-queues it with a growing delay until it lands. */
+  async #postAudit(record: AuditRecord, attempt: number, job: Job): Promise<void> {
+    try {
+      if (attempt > 0) await this.deps.stores.audit.put(record).catch(() => undefined); // stored late if the store was down
+      await this.deps.output.postAudit(auditNoticeView(record));
+    } catch {
+      if (attempt >= MAX_AUDIT_POST_ATTEMPTS)
+        return this.deps.log.error('audit notice dropped', { auditId: record.id });
+      this.deps.log.warn('audit notice not posted, re-queued', { auditId: record.id, attempt });
+      const retry: Job = {
+        id: `audit-${record.id}-${attempt + 1}`,
+        correlationId: job.correlationId,
+        createdAt: new Date().toISOString(),
+        origin: job.origin,
+        kind: 'audit_post',
+        record,
+        attempt: attempt + 1,
+      };
+      await this.deps.queue.send(retry, { delaySeconds: Math.min(900, 5 * 2 ** Math.min(attempt, 8)) });
+    }
+  }
+
+  async #requestApproval(ctx: UseCaseContext, job: Extract<Job, { kind: 'command' }>, summary: string): Promise<Reply> {
+    const id = randomUUID();
+    const cmd = job.command;
+    if (cmd.name !== 'create') throw new TokenOpsError('internal', 'Only create needs approval.');
+    await this.deps.stores.approvals.create({
+      id,
+      requester: job.origin.userId,
+      job: JSON.stringify(job),
+      summary,
+      status: 'pending',
+      createdAt: new Date().toISOString(),
+    });
+    const connection = this.deps.registry.resolveConnection(cmd.target.provider, cmd.target.connection);
+    const record = await ctx.beginAudit({
+      action: 'create',
+      provider: cmd.target.provider,
+      connection,
+      tokenName: cmd.tokenName,
+      reason: cmd.reason,
+    });
+    await ctx.finishAudit(record, 'pending_approval', { detail: `approval ${id}` });
+    await this.deps.output.postApproval(
+      approvalRequestView({
+        approvalId: id,
+        requester: job.origin.userId,
+        action: 'create',
+        target: `${cmd.target.provider}:${connection}`,
+        tokenName: cmd.tokenName,
+        detail: cmd.tier ? `tier ${cmd.tier}` : undefined,
+        reason: cmd.reason,
+      }),
+    );
+    return { kind: 'pending_approval', approvalId: id, summary };
+  }
+
+  async #approval(job: Extract<Job, { kind: 'approval' }>): Promise<string> {
+    const approver = job.origin.userId;
+    const actor: Actor = { userId: approver, teamId: job.origin.teamId, correlationId: job.correlationId };
+    const ctx = new UseCaseContext(this.deps, actor, async () => {
+      throw new TokenOpsError('internal', 'approvals deliver no secrets');
+    });
+    const request = await this.deps.stores.approvals.get(job.approvalId);
+    const refuse = async (text: string): Promise<string> => {
+      await this.#reply(job, { kind: 'refused', message: text });
+      return 'refused';
+    };
+    if (!request || request.status !== 'pending') return refuse('That request was already decided or has expired.');
+    if (request.requester === approver) return refuse('You cannot approve or deny your own request.');
+    const original = JSON.parse(request.job) as Extract<Job, { kind: 'command' }>;
+    if (original.command.name !== 'create') return refuse('That request is malformed.');
+    try {
+      await ctx.authorize('approve', original.command.target.provider);
+    } catch (err) {
+      return refuse(errorReply(err, job.correlationId).kind === 'refused' ? (err as Error).message : 'Not allowed.');
+    }
+    const decided = await this.deps.stores.approvals.decide(job.approvalId, job.decision, approver);
+    if (!decided) return refuse('Someone else decided that request first.');
+    const connection = this.deps.registry.resolveConnection(
+      original.command.target.provider,
+      original.command.target.connection,
+    );
+    const record = await ctx.beginAuditSoft({
+      action: job.decision === 'approved' ? 'approve' : 'deny',
+      provider: original.command.target.provider,
+      connection,
+      tokenName: original.command.tokenName,
+      detail: `request ${request.id} by ${request.requester}`,
+    });
+    await ctx.finishAudit(record.record, 'succeeded');
+    const subject = {
+      requester: request.requester,
+      action: 'create',
+      target: `${original.command.target.provider}:${connection}`,
+      tokenName: original.command.tokenName,
+    };
+    await this.deps.output
+      .respond(
+        { ...job.origin, replaceOriginal: true },
+        approvalDecidedView({ ...subject, approver, decision: job.decision }),
+      )
+      .catch(() => undefined);
+    for (const r of ctx.audit) await this.#postAudit(r, 0, job);
+    if (job.decision === 'denied') {
+      await this.deps.output
+        .notifyUser(
+          request.requester,
+          message('Request denied', [section(`:no_entry: Your request to ${safe(request.summary, 500)} was denied.`)]),
+        )
+        .catch(() => undefined);
+      return 'denied';
+    }
+    await this.#command({ ...original, id: `${original.id}-approved`, approvedBy: approver });
+    return 'approved';
+  }
+
+  async #schedule(task: 'expiry_reminders' | 'stale_report'): Promise<string> {
+    const now = new Date();
+    if (task === 'expiry_reminders') {
+      const due = await dueReminders(this.deps.stores.tokens, now, 14);
+      for (const t of due) {
+        const text = `:alarm_clock: Your token ${code(t.ref, 300)} (${safe(t.name, 200)}) expires ${safe(t.expiresAt ?? '', 40)}. Rotate it with ${code(`/token rotate ${t.ref}`, 400)}.`;
+        await this.deps.output
+          .notifyUser(t.owner, message(`Token ${t.name} expires soon`, [section(text)]))
+          .catch(() => undefined);
+      }
+      return `reminded ${due.length}`;
+    }
+    const stale = await staleTokens(this.deps.stores.tokens, now, 90);
+    if (stale.length > 0) {
+      const lines = stale
+        .slice(0, 40)
+        .map(
+          (t) => `• ${code(t.ref, 300)} ${safe(t.name, 100)} (minted ${t.createdAt.slice(0, 10)} for <@${t.owner}>)`,
+        );
+      await this.deps.output.postAudit(
+        message(`${stale.length} tokens are older than 90 days`, [
+          section(
+            `:broom: *${stale.length} tokens minted by tokenops are older than 90 days* and were never rotated:\n${lines.join('\n')}`,
+          ),
+        ]),
+      );
+    }
+    return `stale ${stale.length}`;
+  }
+}

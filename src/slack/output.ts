@@ -1,0 +1,109 @@
+import type { KnownBlock, WebClient } from '@slack/web-api';
+import { TokenOpsError } from '../core/errors.js';
+import type { JobOrigin } from '../commands/job.js';
+import type { View } from './views.js';
+
+/** Our loosely typed blocks as the SDK's type (the views' tests check the shapes and limits). */
+function slackBlocks(view: View): KnownBlock[] {
+  return view.blocks as unknown as KnownBlock[];
+}
+
+/** Where replies may go: Slack's own hook host, plus the configured API origin (a local stand-in). */
+export function responseUrlAllowed(url: string, apiUrl?: string): boolean {
+  try {
+    const u = new URL(url);
+    if (u.protocol === 'https:' && u.hostname === 'hooks.slack.com') return true;
+    return apiUrl !== undefined && u.origin === new URL(apiUrl).origin;
+  } catch {
+    return false;
+  }
+}
+
+/** Everything the worker says in Slack, through one bounded Web API client. */
+export class SlackOutput {
+  constructor(
+    private readonly client: WebClient,
+    private readonly options: {
+      auditChannel: string;
+      approvalsChannel?: string | undefined;
+      apiUrl?: string | undefined;
+      timeoutMs?: number;
+    },
+  ) {}
+
+  /** Answers the person who asked: through response_url, else ephemerally in the channel. */
+  async respond(origin: JobOrigin, view: View): Promise<void> {
+    if (origin.responseUrl && responseUrlAllowed(origin.responseUrl, this.options.apiUrl)) {
+      const res = await fetch(origin.responseUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          response_type: 'ephemeral',
+          replace_original: origin.replaceOriginal ?? false,
+          ...view,
+        }),
+        signal: AbortSignal.timeout(this.options.timeoutMs ?? 5000),
+      }).catch(() => undefined);
+      if (res?.ok) return;
+    }
+    await this.client.chat.postEphemeral({
+      channel: origin.channelId,
+      user: origin.userId,
+      text: view.text,
+      blocks: slackBlocks(view),
+    });
+  }
+
+  /**
+   * Delivers a secret: an ephemeral message in the requester's DM with the bot. Not chat.postMessage:
+   * DM history is kept and exported. Throws `delivery_failed` when Slack does not take it.
+   */
+  async deliverSecret(userId: string, view: View): Promise<void> {
+    try {
+      const dm = await this.client.conversations.open({ users: userId });
+      const channel = dm.channel?.id;
+      if (!channel) throw new Error('no DM channel');
+      await this.client.chat.postEphemeral({ channel, user: userId, text: view.text, blocks: slackBlocks(view) });
+    } catch (err) {
+      // The Slack error may echo the payload; keep only its code.
+      const code = (err as { data?: { error?: string } }).data?.error ?? 'unreachable';
+      throw new TokenOpsError('delivery_failed', `Slack did not deliver the DM (${code}).`);
+    }
+  }
+
+  /** Posts a message to the audit channel. */
+  async postAudit(view: View): Promise<void> {
+    await this.client.chat.postMessage({
+      channel: this.options.auditChannel,
+      text: view.text,
+      blocks: slackBlocks(view),
+      unfurl_links: false,
+      unfurl_media: false,
+    });
+  }
+
+  /** Posts an approval request to the approvers' channel. */
+  async postApproval(view: View): Promise<void> {
+    const channel = this.options.approvalsChannel ?? this.options.auditChannel;
+    await this.client.chat.postMessage({
+      channel,
+      text: view.text,
+      blocks: slackBlocks(view),
+      unfurl_links: false,
+      unfurl_media: false,
+    });
+  }
+
+  /** Sends a plain notice (no secret) to a user's DM: reminders, approval outcomes. */
+  async notifyUser(userId: string, view: View): Promise<void> {
+    const dm = await this.client.conversations.open({ users: userId });
+    if (dm.channel?.id)
+      await this.client.chat.postMessage({
+        channel: dm.channel.id,
+        text: view.text,
+        blocks: slackBlocks(view),
+        unfurl_links: false,
+        unfurl_media: false,
+      });
+  }
+}

@@ -1,0 +1,31 @@
+import { WebClient, LogLevel } from '@slack/web-api';
+
+/** Web API client settings: bounded retries and timeouts (the SDK default of ~30 min is wrong on Lambda). */
+export interface SlackClientOptions {
+  token: string;
+  /** Base URL; a local stand-in in tests and `npm start`. @default https://slack.com/api/ */
+  apiUrl?: string | undefined;
+  /** @default 5000 */
+  timeoutMs?: number;
+  /** @default 2 */
+  retries?: number;
+}
+
+/** Builds a WebClient that gives up within seconds and rejects rate-limited calls instead of sleeping. */
+export function slackClient(o: SlackClientOptions): WebClient {
+  return new WebClient(o.token, {
+    ...(o.apiUrl ? { slackApiUrl: o.apiUrl } : {}),
+    timeout: o.timeoutMs ?? 5000,
+    retryConfig: {
+      retries: o.retries ?? 2,
+      factor: 2,
+      minTimeout: 100,
+      maxTimeout: 1000,
+      randomize: true,
+      maxRetryTime: 4000,
+    },
+    rejectRateLimitedCalls: true,
+    logLevel: LogLevel.ERROR,
+    allowAbsoluteUrls: false,
+  });
+}
