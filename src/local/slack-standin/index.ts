@@ -1,0 +1,12 @@
+/** The local Slack stand-in: Web API, response URLs, signed commands and clicks, and the browser console. */
+export { startSlackStandin } from './server.js';
+export { signSlackRequest, verifySlackSignature } from './signing.js';
+export type {
+  BotReply,
+  RecordedCall,
+  SlackStandin,
+  StandinMessage,
+  StandinOptions,
+  StandinUser,
+  StandinView,
+} from './types.js';
