@@ -249,7 +249,7 @@ describe.each(TARGETS.map((t) => [t.provider, t] as const))('%s adapter contract
       ['a reset connection', { kind: 'reset' }, 'provider_unavailable'],
       ['a 403', { kind: 'status', status: 403, body: { error: 'forbidden' } }, 'forbidden'],
     ];
-    it.each(cases)('maps %s on list to %s', async (_what, fault, code, ctx) => {
+    it.for(cases)('maps %s on list to %s', async ([, fault, code], ctx) => {
       const s = needsSim(ctx);
       s.inject({ fault, method: 'GET' });
       const err = await rejection(adapter.list());

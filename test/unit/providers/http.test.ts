@@ -163,16 +163,16 @@ describe('HttpClient', () => {
       code: 'unexpected_response',
     });
     server.inject({ fault: { kind: 'html', status: 502 } });
-    const html = await client()
+    const html = (await client()
       .send({ op: 'list', method: 'GET', path: '/items', schema: list })
-      .catch((e: unknown) => e as Error);
+      .catch((e: unknown) => e)) as Error;
     expect(html).toMatchObject({ code: 'provider_unavailable' });
     expect(html.message).not.toContain('<html');
     server.clearFaults();
     server.inject({ fault: { kind: 'wrong_schema' }, times: 1 });
-    const shape = await client()
+    const shape = (await client()
       .send({ op: 'list', method: 'GET', path: '/items', schema: list })
-      .catch((e: unknown) => e as Error);
+      .catch((e: unknown) => e)) as Error;
     expect(shape.message).toMatch(/unexpected shape \(at items\)/);
   });
 
@@ -185,7 +185,7 @@ describe('HttpClient', () => {
         path: '/items/secret-in-path-123456',
         secrets: ['secret-in-path-123456'],
       })
-      .catch((e: unknown) => e as Error);
+      .catch((e: unknown) => e);
     expect(err.message).toContain('delete token');
     expect(err.message).not.toContain('secret-in-path-123456');
     expect(err.message).not.toContain(server.url);
