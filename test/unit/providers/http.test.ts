@@ -186,9 +186,9 @@ describe('HttpClient', () => {
         secrets: ['secret-in-path-123456'],
       })
       .catch((e: unknown) => e);
-    expect(err.message).toContain('delete token');
-    expect(err.message).not.toContain('secret-in-path-123456');
-    expect(err.message).not.toContain(server.url);
+    expect((err as Error).message).toContain('delete token');
+    expect((err as Error).message).not.toContain('secret-in-path-123456');
+    expect((err as Error).message).not.toContain(server.url);
     expect(JSON.stringify(err)).not.toContain('management-secret-value');
   });
 
