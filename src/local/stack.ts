@@ -1,0 +1,163 @@
+import type { Server } from 'node:http';
+import { AwsLambdaReceiver, LogLevel } from '@slack/bolt';
+import type { AppConfig } from '../config/schema.js';
+import type { SlackSecrets } from '../config/load.js';
+import { credentialResolver } from '../config/load.js';
+import type { ConnectionConfig } from '../providers/config.js';
+import { InProcessQueue } from '../queue/in-process.js';
+import { composeIngress, composeWorker } from '../slack/compose.js';
+import type { JobRunner, Log } from '../slack/job-runner.js';
+import { dynamoStores, type Stores } from '../store/dynamo-store.js';
+import { documentClient } from '../store/table.js';
+import type { ProviderSimulator } from '../../test/simulators/base.js';
+import { startCobaltSimulator } from '../../test/simulators/cobalt.js';
+import { startMailtrapSimulator } from '../../test/simulators/mailtrap.js';
+import { startTritonSimulator } from '../../test/simulators/triton.js';
+import { startVaultoroSimulator } from '../../test/simulators/vaultoro.js';
+import { startVectorchartsSimulator } from '../../test/simulators/vectorcharts.js';
+import { DEMO_POLICY, DEMO_USERS, LOCAL } from './demo.js';
+import { startLocalDynamo, type LocalDynamo } from './dynalite.js';
+import { serveLambda, type HttpApiHandler } from './lambda-bridge.js';
+import { startSlackStandin, type SlackStandin } from './slack-standin/index.js';
+
+/** Options of the local stack. */
+export interface LocalStackOptions {
+  /** Port of the Slack stand-in and console. @default 0 (any) */
+  port?: number;
+  /** Folder for dynalite's data (kept across restarts); undefined keeps it in memory. */
+  dataDir?: string;
+  /** Seeds the simulators with demo tokens. @default true */
+  demo?: boolean;
+  /** Where log lines go. @default nowhere */
+  log?: Log;
+  /** Shrinks queue delays (tests). @default 1 */
+  delayScale?: number;
+  /** Adapter retry tuning (tests make backoff fast). */
+  retry?: { maxRetries?: number; retryBaseMs?: number; maxRetryAfterMs?: number };
+}
+
+/** The running local stack: the real app with local edges. */
+export interface LocalStack {
+  config: AppConfig;
+  slack: SlackSecrets;
+  standin: SlackStandin;
+  /** The bot's request URL (signed Slack requests go here). */
+  requestUrl: string;
+  queue: InProcessQueue;
+  stores: Stores;
+  runner: JobRunner;
+  sims: Record<string, ProviderSimulator>;
+  dynamo: LocalDynamo;
+  close(): Promise<void>;
+}
+
+const quiet: Log = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+/** Starts the five provider simulators (Triton with two connections) and returns their connections. */
+async function startSimulators(
+  demo: boolean,
+): Promise<{ sims: Record<string, ProviderSimulator>; connections: ConnectionConfig[] }> {
+  const started = await Promise.all([
+    startTritonSimulator({ demo }).then((s) => ['triton:prod', s] as const),
+    startTritonSimulator({ demo }).then((s) => ['triton:staging', s] as const),
+    startMailtrapSimulator({ demo }).then((s) => ['mailtrap:default', s] as const),
+    startVectorchartsSimulator({ demo, fingerprintKey: LOCAL.fingerprintKey }).then(
+      (s) => ['vectorcharts:default', s] as const,
+    ),
+    startCobaltSimulator({ demo }).then((s) => ['cobalt:default', s] as const),
+    startVaultoroSimulator({ demo }).then((s) => ['vaultoro:default', s] as const),
+  ]);
+  const sims = Object.fromEntries(started);
+  const connections = started.map(([key, sim]) => {
+    const [provider, name] = key.split(':');
+    return { provider, name, baseUrl: sim.url, ...sim.connectionConfig() } as ConnectionConfig;
+  });
+  return { sims, connections };
+}
+
+/**
+ * Starts everything `npm start` and the end-to-end tests need: dynalite, the provider simulators, the
+ * Slack stand-in, the in-process queue and worker, and the Lambda ingress handler served over HTTP.
+ */
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const log = options.log ?? quiet;
+  const [dynamo, { sims, connections }] = await Promise.all([
+    startLocalDynamo({ path: options.dataDir }),
+    startSimulators(options.demo ?? true),
+  ]);
+  const channels = [
+    { id: LOCAL.channels.general, name: 'general' },
+    { id: LOCAL.channels.audit, name: 'token-audit' },
+    { id: LOCAL.channels.approvals, name: 'token-approvals' },
+  ];
+  const standin = await startSlackStandin({
+    port: options.port,
+    signingSecret: LOCAL.signingSecret,
+    botToken: LOCAL.botToken,
+    teamId: LOCAL.teamId,
+    botUserId: LOCAL.botUserId,
+    botId: LOCAL.botId,
+    users: DEMO_USERS,
+    channels,
+    auditChannel: LOCAL.channels.audit,
+  });
+  const config: AppConfig = {
+    slack: {
+      botId: LOCAL.botId,
+      botUserId: LOCAL.botUserId,
+      apiUrl: standin.apiUrl,
+      allowedTeams: [LOCAL.teamId],
+      auditChannel: LOCAL.channels.audit,
+      approvalsChannel: LOCAL.channels.approvals,
+      timeoutMs: 3000,
+      retries: 1,
+    },
+    fingerprintKey: LOCAL.fingerprintKey,
+    policy: DEMO_POLICY,
+    connections,
+    expiryReminderDays: 14,
+  };
+  const slack: SlackSecrets = { signingSecret: LOCAL.signingSecret, botToken: LOCAL.botToken };
+  const queue = new InProcessQueue({ delayScale: options.delayScale ?? 1 });
+  const stores = dynamoStores(
+    documentClient({ tableName: dynamo.tableName, endpoint: dynamo.endpoint }),
+    dynamo.tableName,
+  );
+  const { runner } = composeWorker({
+    config,
+    slack,
+    fingerprintKey: LOCAL.fingerprintKey,
+    stores,
+    queue,
+    resolveCredentials: credentialResolver(),
+    log,
+    adapterDeps: options.retry ? { retry: options.retry } : {},
+  });
+  queue.consume((job) => runner.run(job));
+  const receiver = new AwsLambdaReceiver({ signingSecret: slack.signingSecret, logLevel: LogLevel.ERROR });
+  composeIngress({ config, slack, receiver, queue, fingerprintKey: async () => LOCAL.fingerprintKey, log });
+  const { url: requestUrl, server } = await serveLambda(receiver.toHandler() as unknown as HttpApiHandler);
+  standin.setRequestUrl(requestUrl);
+  return {
+    config,
+    slack,
+    standin,
+    requestUrl,
+    queue,
+    stores,
+    runner,
+    sims,
+    dynamo,
+    async close() {
+      await closeServer(server);
+      await standin.close();
+      await Promise.all(Object.values(sims).map((s) => s.close()));
+      await dynamo.close();
+    },
+  };
+}
+
+function closeServer(server: Server): Promise<void> {
+  server.closeAllConnections();
+  return new Promise((resolve) => server.close(() => resolve()));
+}
