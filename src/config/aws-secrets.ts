@@ -22,7 +22,16 @@ export function awsSecretSource(maxAgeSeconds = 300): SecretSource {
     }
   };
   return {
-    json: async (name) => (await get(name, 'json')) as Record<string, unknown>,
+    json: async (name) => {
+      const value = (await get(name, 'json')) as Record<string, unknown>;
+      // The stack creates secrets with a placeholder (CloudFormation cannot create an empty one).
+      if ('tokenopsPlaceholder' in value)
+        throw new TokenOpsError(
+          'config',
+          `The secret ${name} is not filled in yet; see README.md, "Fill the secrets".`,
+        );
+      return value;
+    },
     text: async (name) => String(await get(name)),
   };
 }

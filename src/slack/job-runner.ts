@@ -32,7 +32,9 @@ export interface JobRunnerDeps extends UseCaseDeps {
 /** Thrown to make the queue deliver the job again later. */
 export class RetryLater extends Error {}
 
-const MAX_AUDIT_POST_ATTEMPTS = 50;
+// Lambda stops a worker that re-queues to its own queue after about 16 hops; stay below that.
+// Delays grow to 15 min, so the notice keeps trying for well over an hour; the record itself is in DynamoDB.
+const MAX_AUDIT_POST_ATTEMPTS = 12;
 
 /** Runs jobs from the queue: each acts once, answers the requester and posts its audit notices. */
 export class JobRunner {
