@@ -243,7 +243,8 @@ export class HttpClient {
     }
     const label = PROVIDER_LABELS[this.provider];
     let message = `${label} ${CODE_TEXT[code] ?? 'failed'} (${req.op}, HTTP ${res.statusCode})`;
-    if (detail) message += `: ${scrubCredentials(redact(detail.replace(/\s+/g, ' '), req.secrets ?? [])).slice(0, 200)}`;
+    if (detail)
+      message += `: ${scrubCredentials(redact(detail.replace(/\s+/g, ' '), req.secrets ?? [])).slice(0, 200)}`;
     const opts = { provider: this.provider, status: res.statusCode };
     if (code === 'rate_limited') {
       const after = parseRetryAfter(res.headers['retry-after']) ?? 1_000;

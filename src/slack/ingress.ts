@@ -99,11 +99,11 @@ export function registerListeners(app: App, deps: IngressDeps): void {
       'ref' in c
         ? {
             provider: c.ref.provider,
-            connection: c.ref.connection ?? '-',
-            ref: `${c.ref.provider}:${c.ref.connection ?? '-'}/${c.ref.id}`,
+            connection: c.ref.connection ?? '(default)',
+            ref: printRef(c.ref),
           }
         : c.name === 'create'
-          ? { provider: c.target.provider, connection: c.target.connection ?? '-' }
+          ? { provider: c.target.provider, connection: c.target.connection ?? '(default)' }
           : undefined;
     if (!target) return;
     const at = new Date().toISOString();
@@ -178,7 +178,7 @@ export function registerListeners(app: App, deps: IngressDeps): void {
     if (c.name === 'revoke')
       return ack(
         ephemeral(
-          confirmRevokeView(`${c.ref.provider}:${c.ref.connection ?? ''}/${c.ref.id}`.replace(':/', '/'), {
+          confirmRevokeView(printRef(c.ref), {
             reason: c.reason,
           }),
         ),
@@ -234,7 +234,7 @@ export function registerListeners(app: App, deps: IngressDeps): void {
     await respond({
       response_type: 'ephemeral',
       replace_original: false,
-      ...confirmRevokeView(parseRef(ref ?? '').id ? (ref as string) : ''),
+      ...confirmRevokeView(printRef(parseRef(ref ?? ''))),
     } as never);
   });
 
