@@ -24,6 +24,8 @@ import { startSlackStandin, type SlackStandin } from './slack-standin/index.js';
 export interface LocalStackOptions {
   /** Port of the Slack stand-in and console. @default 0 (any) */
   port?: number;
+  /** Port of the bot's request URL (the ingress). @default port + 1 when port is set, else any */
+  botPort?: number;
   /** Folder for dynalite's data (kept across restarts); undefined keeps it in memory. */
   dataDir?: string;
   /** Seeds the simulators with demo tokens. @default true */
@@ -136,7 +138,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   queue.consume((job) => runner.run(job));
   const receiver = new AwsLambdaReceiver({ signingSecret: slack.signingSecret, logLevel: LogLevel.ERROR });
   composeIngress({ config, slack, receiver, queue, fingerprintKey: async () => LOCAL.fingerprintKey, log });
-  const { url: requestUrl, server } = await serveLambda(receiver.toHandler() as unknown as HttpApiHandler);
+  const botPort = options.botPort ?? (options.port ? options.port + 1 : 0);
+  const { url: requestUrl, server } = await serveLambda(receiver.toHandler() as unknown as HttpApiHandler, {
+    port: botPort,
+  });
   standin.setRequestUrl(requestUrl);
   return {
     config,

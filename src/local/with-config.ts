@@ -1,0 +1,61 @@
+import { AwsLambdaReceiver, LogLevel, SocketModeReceiver } from '@slack/bolt';
+import { credentialResolver, fingerprintKey, loadConfigFile, slackSecrets } from '../config/load.js';
+import { TokenOpsError } from '../core/errors.js';
+import { InProcessQueue } from '../queue/in-process.js';
+import { composeIngress, composeWorker } from '../slack/compose.js';
+import type { Log } from '../slack/job-runner.js';
+import { dynamoStores } from '../store/dynamo-store.js';
+import { documentClient } from '../store/table.js';
+import { startLocalDynamo } from './dynalite.js';
+import { serveLambda, type HttpApiHandler } from './lambda-bridge.js';
+
+/**
+ * `npm start -- --config FILE`: the same app against real providers and real Slack, without AWS.
+ * Socket Mode when the config has an app-level token; otherwise the Lambda ingress served on PORT.
+ */
+export async function startWithConfig(file: string, o: { port: number; log: Log; dataDir?: string }): Promise<void> {
+  const config = await loadConfigFile(file); // a bad file stops here, naming the field
+  const secretNames = [
+    config.slack.secretName,
+    config.fingerprintKeySecret,
+    ...config.connections.map((c) => c.credentialsSecret),
+  ].filter(Boolean);
+  if (secretNames.length > 0)
+    throw new TokenOpsError(
+      'config',
+      `Locally, give secret values inline: ${secretNames.join(', ')} name AWS secrets.`,
+    );
+  const slack = await slackSecrets(config);
+  const key = await fingerprintKey(config);
+  const dynamo = await startLocalDynamo({ path: o.dataDir });
+  const stores = dynamoStores(
+    documentClient({ tableName: dynamo.tableName, endpoint: dynamo.endpoint }),
+    dynamo.tableName,
+  );
+  const queue = new InProcessQueue();
+  const { runner } = composeWorker({
+    config,
+    slack,
+    fingerprintKey: key,
+    stores,
+    queue,
+    resolveCredentials: credentialResolver(),
+    log: o.log,
+  });
+  queue.consume((job) => runner.run(job));
+  if (slack.appToken) {
+    const receiver = new SocketModeReceiver({ appToken: slack.appToken, logLevel: LogLevel.WARN });
+    const app = composeIngress({ config, slack, receiver, queue, fingerprintKey: async () => key, log: o.log });
+    await app.start();
+    console.log(
+      `tokenops is connected to Slack over Socket Mode (config ${file}); store: ${dynamo.endpoint}. Stop with Ctrl+C.`,
+    );
+    return;
+  }
+  const receiver = new AwsLambdaReceiver({ signingSecret: slack.signingSecret, logLevel: LogLevel.ERROR });
+  composeIngress({ config, slack, receiver, queue, fingerprintKey: async () => key, log: o.log });
+  const { url } = await serveLambda(receiver.toHandler() as unknown as HttpApiHandler, { port: o.port });
+  console.log(
+    `tokenops is listening for Slack at ${url} (config ${file}); point your app's request URLs there (e.g. through a tunnel). Stop with Ctrl+C.`,
+  );
+}
