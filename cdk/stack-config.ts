@@ -131,7 +131,7 @@ function rejectInlineSecrets(cfg: AppConfig, file: string): void {
     'config',
     `Config file ${file} holds secret values, which must not be deployed:\n` +
       found
-        .map((f) => `  - ${f}: remove it and store the value in Secrets Manager (see docs/operations.md)`)
+        .map((f) => `  - ${f}: remove it and store the value in Secrets Manager (see README.md, "Filling the secrets")`)
         .join('\n'),
   );
 }
