@@ -7,7 +7,6 @@ import { AUDIT_INDEX } from './constructs/data-store.js';
 /** The resources whose access the functions need, with the ARNs the statements name. */
 export interface AccessTargets {
   table: Table;
-  idempotencyTable: Table;
   queue: Queue;
   slackSecret: Secret;
   fingerprintSecret: Secret;
@@ -20,8 +19,8 @@ function allow(role: Role, sid: string, actions: string[], resources: string[]):
 }
 
 /**
- * The ingress acks within 3 s: it enqueues jobs, reads the Slack and fingerprint secrets, writes
- * refusal audit records and reads approvals. It never sees provider credentials.
+ * The ingress acks within 3 s: it enqueues jobs (refusals too: the worker stores and posts them) and
+ * reads the Slack and fingerprint secrets. It never sees provider credentials or the table.
  */
 export function grantIngress(role: Role, t: AccessTargets): void {
   allow(role, 'EnqueueJobs', ['sqs:SendMessage'], [t.queue.queueArn]);
@@ -31,18 +30,12 @@ export function grantIngress(role: Role, t: AccessTargets): void {
     ['secretsmanager:GetSecretValue'],
     [t.slackSecret.secretArn, t.fingerprintSecret.secretArn],
   );
-  allow(
-    role,
-    'MainTableReadWrite',
-    ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
-    [t.table.tableArn],
-  );
 }
 
 /**
- * The worker and the schedule do the provider work: every secret, the main table and its audit
- * index, idempotency records, and enqueueing (retried audit posts, fanned-out periodic jobs).
- * Consuming from the queue is granted by the worker's event source mapping, not here.
+ * The worker does the provider work: every secret, the main table (the calls src/store makes:
+ * Get/Put/Update, Query, and Scan for the daily token pass) and its audit index, and enqueueing
+ * (retried audit posts). Consuming from the queue is granted by the event source mapping, not here.
  */
 export function grantJobRunner(role: Role, t: AccessTargets): void {
   allow(role, 'EnqueueJobs', ['sqs:SendMessage'], [t.queue.queueArn]);
@@ -55,14 +48,13 @@ export function grantJobRunner(role: Role, t: AccessTargets): void {
   allow(
     role,
     'MainTableReadWrite',
-    ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query'],
+    ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query', 'dynamodb:Scan'],
     [t.table.tableArn],
   );
   allow(role, 'AuditIndexQuery', ['dynamodb:Query'], [`${t.table.tableArn}/index/${AUDIT_INDEX}`]);
-  allow(
-    role,
-    'IdempotencyRecords',
-    ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
-    [t.idempotencyTable.tableArn],
-  );
+}
+
+/** The schedule only queues the periodic jobs; the worker runs them. */
+export function grantScheduler(role: Role, t: AccessTargets): void {
+  allow(role, 'EnqueueJobs', ['sqs:SendMessage'], [t.queue.queueArn]);
 }

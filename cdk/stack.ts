@@ -16,7 +16,7 @@ import { DataStore } from './constructs/data-store.js';
 import { deadLetterQueue, JobQueue } from './constructs/job-queue.js';
 import { Monitoring } from './constructs/monitoring.js';
 import { SlackEndpoint } from './constructs/slack-endpoint.js';
-import { grantIngress, grantJobRunner, type AccessTargets } from './permissions.js';
+import { grantIngress, grantJobRunner, grantScheduler, type AccessTargets } from './permissions.js';
 import type { StackConfig } from './stack-config.js';
 
 /** The repository root: esbuild resolves modules and finds package-lock.json here. */
@@ -85,7 +85,6 @@ export class TokenOpsStack extends Stack {
   private grantAccess(): void {
     const targets: AccessTargets = {
       table: this.data.table,
-      idempotencyTable: this.data.idempotencyTable,
       queue: this.jobs.queue,
       slackSecret: this.secrets.slack,
       fingerprintSecret: this.secrets.fingerprintKey,
@@ -93,7 +92,7 @@ export class TokenOpsStack extends Stack {
     };
     grantIngress(this.functions.ingress.role, targets);
     grantJobRunner(this.functions.worker.role, targets);
-    grantJobRunner(this.functions.schedule.role, targets);
+    grantScheduler(this.functions.schedule.role, targets);
   }
 
   private createFunctions(props: TokenOpsStackProps, logRetention: RetentionDays): Record<HandlerName, AppFunction> {
@@ -103,7 +102,6 @@ export class TokenOpsStack extends Stack {
     const environment = {
       TOKENOPS_CONFIG_FILE: `${LAMBDA_TASK_ROOT}/${BUNDLED_CONFIG_NAME}`,
       TOKENOPS_TABLE: this.data.table.tableName,
-      TOKENOPS_IDEMPOTENCY_TABLE: this.data.idempotencyTable.tableName,
       TOKENOPS_QUEUE_URL: this.jobs.queue.queueUrl,
       POWERTOOLS_SERVICE_NAME: 'tokenops',
       POWERTOOLS_LOG_LEVEL: props.config.deploy.logLevel,

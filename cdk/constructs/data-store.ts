@@ -5,12 +5,13 @@ import { Construct } from 'constructs';
 /** Name of the main table's one global secondary index (audit by provider and time). */
 export const AUDIT_INDEX = 'gsi1';
 
-/** The DynamoDB tables: the single-table store (audit, approvals, ownership) and the idempotency records. */
+/**
+ * The one DynamoDB table: audit trail, token index, approvals and job claims. Job de-duplication is a
+ * conditional write in this table (src/store/dynamo-store.ts), so no separate idempotency table.
+ */
 export class DataStore extends Construct {
   /** Single table: `pk`/`sk`, index `gsi1` (`gsi1pk`/`gsi1sk`), TTL on `ttl`. Holds the audit trail. */
   readonly table: Table;
-  /** Powertools idempotency records: `id`, TTL on `expiration`. */
-  readonly idempotencyTable: Table;
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -30,17 +31,6 @@ export class DataStore extends Construct {
       indexName: AUDIT_INDEX,
       partitionKey: { name: 'gsi1pk', type: AttributeType.STRING },
       sortKey: { name: 'gsi1sk', type: AttributeType.STRING },
-    });
-
-    this.idempotencyTable = new Table(this, 'Idempotency', {
-      partitionKey: { name: 'id', type: AttributeType.STRING },
-      billingMode: BillingMode.PAY_PER_REQUEST,
-      timeToLiveAttribute: 'expiration',
-      // Records live an hour; PITR costs next to nothing here and keeps cdk-nag's DDB3 without an exception.
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      encryption: TableEncryption.AWS_MANAGED,
-      // Only short-lived de-duplication keys: nothing to keep once the app is gone.
-      removalPolicy: RemovalPolicy.DESTROY,
     });
   }
 }
