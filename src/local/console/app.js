@@ -66,7 +66,8 @@ function channelTitle(c) {
 
 function renderChannels(s) {
   const links = s.channels.map((c) => {
-    const a = el('a', { 'data-channel': c.id, class: c.id === ui.channel ? 'active' : '' }, channelTitle(c));
+    const attrs = { 'data-channel': c.id, 'data-kind': c.kind, 'data-testid': 'channel-link' };
+    const a = el('a', { ...attrs, class: c.id === ui.channel ? 'active' : '' }, channelTitle(c));
     if (c.kind === 'audit') a.append(el('span', { class: 'tag' }, 'audit'));
     return a;
   });
@@ -97,9 +98,10 @@ function messageElement(m, s) {
   const body = el('div', { class: 'msg-content' });
   mount(body, renderMessageBody(m, s.ctx));
   const col = el('div', { class: 'msg-body' }, head, body);
-  if (m.ephemeralTo) col.append(el('div', { class: 'only-you' }, 'Only visible to you'));
+  if (m.ephemeralTo) col.append(el('div', { class: 'only-you', 'data-testid': 'only-you' }, 'Only visible to you'));
   const avatar = el('div', { class: `avatar${m.isBot ? ' bot' : ''}` }, (m.author ?? '?').slice(0, 1).toUpperCase());
-  return el('div', { class: `msg${m.ephemeralTo ? ' ephemeral' : ''}`, 'data-message-id': m.id }, avatar, col);
+  const attrs = { class: `msg${m.ephemeralTo ? ' ephemeral' : ''}`, 'data-message-id': m.id, 'data-testid': 'message' };
+  return el('div', attrs, avatar, col);
 }
 
 function renderView(s) {

@@ -15,7 +15,8 @@ const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 /** A text object (mrkdwn or plain_text). */
 export function textObject(t: unknown, ctx: RenderContext): VChild[] {
   if (!isObj(t)) return [];
-  if (t.type === 'mrkdwn') return t.verbatim === true ? plainText(str(t.text), false) : mrkdwn(str(t.text), ctx);
+  // `verbatim` only stops Slack auto-linking bare URLs and names (which this renderer never does): formatting stays.
+  if (t.type === 'mrkdwn') return mrkdwn(str(t.text), ctx);
   return plainText(str(t.text), t.emoji !== false);
 }
 
@@ -187,7 +188,7 @@ export function renderModal(
     { class: 'modal-backdrop' },
     h(
       'form',
-      { class: 'modal', 'data-view-id': entry.id, role: 'dialog', 'aria-modal': 'true' },
+      { class: 'modal', 'data-view-id': entry.id, role: 'dialog', 'aria-modal': 'true', 'data-testid': 'modal' },
       h(
         'div',
         { class: 'modal-title' },

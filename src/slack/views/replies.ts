@@ -46,7 +46,7 @@ export function confirmRevokeView(ref: string, opts: { reason?: string; tokenNam
   if (value === undefined) return message('That REF is too long to revoke from a button.', [section(lines[0] ?? '')]);
   const confirm = {
     title: 'Revoke this token?',
-    text: `${opts.tokenName ? `${opts.tokenName} ` : ''}(${ref}) stops working now. This cannot be undone.`,
+    text: `${opts.tokenName ? `${opts.tokenName} (${ref})` : ref} stops working now. This cannot be undone.`,
     confirm: 'Revoke',
     deny: 'Keep it',
     danger: true,

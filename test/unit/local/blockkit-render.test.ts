@@ -207,4 +207,12 @@ describe('toDom', () => {
     toDom([h('script', {}, 'x'), h('b', { onclick: 'evil()', class: 'c' }, '<i>')], doc);
     expect(log).toEqual(['text:x', '<b>', 'class=c', 'text:<i>']);
   });
+
+  it('formats verbatim mrkdwn: verbatim only turns off auto-linking', () => {
+    const text = { type: 'mrkdwn', text: '*b* `c` ```s```', verbatim: true };
+    const out = toHtml(renderMessageBody({ blocks: [{ type: 'section', text }] }, ctx));
+    expect(out).toContain('<b>b</b>');
+    expect(out).toContain('<code>c</code>');
+    expect(out).toContain('<pre>s</pre>');
+  });
 });
