@@ -1,4 +1,7 @@
 import { TokenOpsError, UnsupportedError } from '../core/errors.js';
+import type { AdapterDeps } from './adapter-deps.js';
+import type { ConnectionConfig } from './config.js';
+import { HttpClient } from './http.js';
 import {
   PROVIDER_LABELS,
   type Action,
@@ -106,4 +109,32 @@ export async function revokeByDelete(
 export function isoFromUnix(value: number | null | undefined, unit: 's' | 'ms'): string | undefined {
   if (value === null || value === undefined) return undefined;
   return new Date(unit === 's' ? value * 1000 : value).toISOString();
+}
+
+/** A connection's credentials, or a config error that names the connection. */
+export function requireCredentials<C extends ConnectionConfig>(conn: C): NonNullable<C['credentials']> {
+  if (!conn.credentials) {
+    throw new TokenOpsError(
+      'config',
+      `connection ${conn.provider}:${conn.name} has no credentials (set credentials or credentialsSecret)`,
+    );
+  }
+  return conn.credentials as NonNullable<C['credentials']>;
+}
+
+/** The HTTP client of one connection: its base URL and timeout, the shared pool and retry tuning. */
+export function connectionHttp(
+  conn: ConnectionConfig,
+  deps: AdapterDeps,
+  o: { headers: Record<string, string>; errorMessage: (body: unknown) => string | undefined; baseUrl?: string },
+): HttpClient {
+  return new HttpClient({
+    provider: conn.provider,
+    baseUrl: o.baseUrl ?? conn.baseUrl,
+    headers: o.headers,
+    errorMessage: o.errorMessage,
+    timeoutMs: conn.timeoutMs,
+    dispatcher: deps.dispatcher,
+    ...deps.retry,
+  });
 }

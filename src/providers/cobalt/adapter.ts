@@ -13,9 +13,9 @@ import type {
   TokenSummary,
 } from '../../core/token.js';
 import type { AdapterDeps } from '../adapter-deps.js';
-import { deliverOrUndo, pick, unsupported } from '../common.js';
+import { connectionHttp, deliverOrUndo, pick, requireCredentials, unsupported } from '../common.js';
 import type { ConnectionOf } from '../config.js';
-import { HttpClient, walkCursorPages, type HttpClientOptions, type HttpRequest } from '../http.js';
+import { HttpClient, walkCursorPages, type HttpRequest } from '../http.js';
 import {
   cobaltErrorMessage,
   cobaltListResponse,
@@ -58,19 +58,14 @@ class CobaltAdapter implements ProviderAdapter {
   readonly #vendorType: string;
 
   constructor(conn: CobaltConnection, deps: AdapterDeps) {
-    if (!conn.credentials)
-      throw new TokenOpsError(
-        'config',
-        `connection cobalt:${conn.name} has no credentials (set credentials or credentialsSecret)`,
-      );
     this.connection = conn.name;
     this.#conn = conn;
     this.#deps = deps;
-    this.#token = conn.credentials.token;
+    this.#token = requireCredentials(conn).token;
     // The Accept header selects the API version and is mandatory (406 without it).
     this.#vendorType = `application/vnd.cobalt.${conn.apiVersion ?? 'v2'}+json`;
     const headers = { authorization: `Bearer ${this.#token}`, accept: this.#vendorType };
-    this.#http = new HttpClient(httpOptions(conn, deps, headers));
+    this.#http = connectionHttp(conn, deps, { headers, errorMessage: cobaltErrorMessage });
   }
 
   async list(options: CallOptions = {}): Promise<TokenSummary[]> {
@@ -201,16 +196,4 @@ function pageRequest(next: string | null, limit: number): Pick<HttpRequest<unkno
 
 function isNotFound(err: unknown): boolean {
   return err instanceof TokenOpsError && err.code === 'not_found';
-}
-
-/** HttpClient options from the connection and deps, leaving out unset values so the client's defaults hold. */
-function httpOptions(conn: CobaltConnection, deps: AdapterDeps, headers: Record<string, string>): HttpClientOptions {
-  const o: HttpClientOptions = { provider: 'cobalt', baseUrl: conn.baseUrl, headers, errorMessage: cobaltErrorMessage };
-  if (conn.timeoutMs !== undefined) o.timeoutMs = conn.timeoutMs;
-  if (deps.dispatcher) o.dispatcher = deps.dispatcher;
-  for (const k of ['maxRetries', 'retryBaseMs', 'maxRetryAfterMs'] as const) {
-    const v = deps.retry?.[k];
-    if (v !== undefined) o[k] = v;
-  }
-  return o;
 }

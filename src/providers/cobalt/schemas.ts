@@ -58,10 +58,5 @@ export function cobaltErrorMessage(body: unknown): string | undefined {
   add(b['message']);
   add(b['error']);
   add(b['errors']);
-  return parts.length > 0 ? scrubTokenLike(parts.join('; ')) : undefined;
-}
-
-/** Masks anything shaped like a credential (16+ id characters with a digit): an error may echo a token. */
-export function scrubTokenLike(text: string): string {
-  return text.replace(/[A-Za-z0-9_-]{16,}/g, (w) => (/\d/.test(w) ? '[redacted]' : w));
+  return parts.length > 0 ? parts.join('; ') : undefined;
 }

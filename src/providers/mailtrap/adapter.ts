@@ -14,7 +14,7 @@ import type {
   TokenSummary,
 } from '../../core/token.js';
 import type { AdapterDeps } from '../adapter-deps.js';
-import { deliverOrUndo, revokeByDelete, unsupported } from '../common.js';
+import { connectionHttp, deliverOrUndo, requireCredentials, revokeByDelete, unsupported } from '../common.js';
 import type { ConnectionOf } from '../config.js';
 import { HttpClient } from '../http.js';
 import {
@@ -44,11 +44,6 @@ export const MAILTRAP_CAPABILITIES: Capabilities = {
   activate: { mode: 'unsupported', where: NO_PAUSE },
   deactivate: { mode: 'unsupported', where: NO_PAUSE },
 };
-
-/** Drops undefined fields. */
-function defined<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
 
 /** Turns `account:admin`, `account:42:viewer` or `project:123:viewer` into a permission entry. */
 export async function parseMailtrapScope(text: string, accountId: () => Promise<number>): Promise<MtResource> {
@@ -83,23 +78,15 @@ class MailtrapAdapter implements ProviderAdapter {
   #accountId: Promise<number> | undefined;
 
   constructor(conn: ConnectionOf<'mailtrap'>, deps: AdapterDeps) {
-    if (!conn.credentials)
-      throw new TokenOpsError(
-        'config',
-        `connection mailtrap:${conn.name} has no credentials (set credentials or credentialsSecret)`,
-      );
+    const credentials = requireCredentials(conn);
     this.connection = conn.name;
     this.#conn = conn;
     this.#key = deps.fingerprintKey;
     this.#now = deps.now ?? (() => new Date());
     this.#prefix = conn.accountId ? `api/accounts/${conn.accountId}/api_tokens` : 'api/api_tokens';
-    this.#http = new HttpClient({
-      provider: 'mailtrap',
-      baseUrl: conn.baseUrl,
-      headers: { authorization: `Bearer ${conn.credentials.token}`, accept: 'application/json' },
+    this.#http = connectionHttp(conn, deps, {
+      headers: { authorization: `Bearer ${credentials.token}`, accept: 'application/json' },
       errorMessage: mtErrorMessage,
-      // HttpClient spreads these over its defaults, so an explicit undefined would erase a default.
-      ...defined({ timeoutMs: conn.timeoutMs, dispatcher: deps.dispatcher, ...deps.retry }),
     });
   }
 

@@ -52,13 +52,5 @@ function describe(value: unknown): string | undefined {
 export function mtErrorMessage(body: unknown): string | undefined {
   if (typeof body !== 'object' || body === null) return undefined;
   const b = body as { error?: unknown; errors?: unknown };
-  return scrubTokens(describe(b.errors) ?? describe(b.error));
-}
-
-/**
- * Masks token-like runs (20+ base64/hex/JWT characters) in provider text: a provider may echo a secret
- * that this request never named (e.g. in a 500 body), so `redact` with known secrets is not enough.
- */
-function scrubTokens(text: string | undefined): string | undefined {
-  return text?.replace(/[A-Za-z0-9+/=_-]{20,}/g, '[redacted]');
+  return describe(b.errors) ?? describe(b.error);
 }

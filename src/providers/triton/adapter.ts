@@ -14,9 +14,9 @@ import type {
   TokenSummary,
 } from '../../core/token.js';
 import type { AdapterDeps } from '../adapter-deps.js';
-import { emulatedRotate, pick } from '../common.js';
+import { connectionHttp, emulatedRotate, pick, requireCredentials } from '../common.js';
 import type { ConnectionOf } from '../config.js';
-import { HttpClient, walkNumberedPages, type HttpClientOptions, type HttpRequest } from '../http.js';
+import { HttpClient, walkNumberedPages, type HttpRequest } from '../http.js';
 import { tritonCreateResponse, tritonErrorMessage, tritonListResponse, type TritonToken } from './schemas.js';
 
 /** What the Triton One adapter can do: no get, delete or rotate calls exist, so those are composed. */
@@ -56,22 +56,17 @@ class TritonAdapter implements ProviderAdapter {
   readonly #token: string;
 
   constructor(conn: TritonConnection, deps: AdapterDeps) {
-    if (!conn.credentials)
-      throw new TokenOpsError(
-        'config',
-        `connection triton:${conn.name} has no credentials (set credentials or credentialsSecret)`,
-      );
     this.connection = conn.name;
     this.#conn = conn;
     this.#deps = deps;
-    this.#token = conn.credentials.token;
+    this.#token = requireCredentials(conn).token;
     // Triton's docs send the management token raw, with no "Bearer" prefix, on every call.
     const headers = {
       authorization: this.#token,
       accept: 'application/json',
       'content-type': 'application/json',
     };
-    this.#http = new HttpClient(httpOptions(conn, deps, headers));
+    this.#http = connectionHttp(conn, deps, { headers, errorMessage: tritonErrorMessage });
   }
 
   async list(options: CallOptions = {}): Promise<TokenSummary[]> {
@@ -236,21 +231,4 @@ function reasonsText(t: TritonToken): string {
   });
   const joined = texts.filter((s) => s.trim() !== '').join('; ');
   return redact(joined, [t.value, t.auth_username ?? '']);
-}
-
-/** HttpClient options from the connection and deps, leaving out unset values so the client's defaults hold. */
-function httpOptions(conn: TritonConnection, deps: AdapterDeps, headers: Record<string, string>): HttpClientOptions {
-  const o: HttpClientOptions = {
-    provider: 'triton',
-    baseUrl: conn.baseUrl,
-    headers,
-    errorMessage: tritonErrorMessage,
-  };
-  if (conn.timeoutMs !== undefined) o.timeoutMs = conn.timeoutMs;
-  if (deps.dispatcher) o.dispatcher = deps.dispatcher;
-  for (const k of ['maxRetries', 'retryBaseMs', 'maxRetryAfterMs'] as const) {
-    const v = deps.retry?.[k];
-    if (v !== undefined) o[k] = v;
-  }
-  return o;
 }

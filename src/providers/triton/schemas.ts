@@ -52,13 +52,5 @@ export function tritonErrorMessage(body: unknown): string | undefined {
   } else add('', b['errors']);
   add('', b['error']);
   add('', b['message']);
-  return parts.length > 0 ? scrubTokenLike(parts.join('; ')) : undefined;
-}
-
-/**
- * Masks anything shaped like a credential (a run of 16+ id characters with a digit, e.g. a UUID token
- * value) in provider text, since an error body may echo the very token it is about.
- */
-export function scrubTokenLike(text: string): string {
-  return text.replace(/[A-Za-z0-9_-]{16,}/g, (w) => (/\d/.test(w) ? '[redacted]' : w));
+  return parts.length > 0 ? parts.join('; ') : undefined;
 }

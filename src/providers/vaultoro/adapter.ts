@@ -11,7 +11,7 @@ import type {
   TokenSummary,
 } from '../../core/token.js';
 import type { AdapterDeps } from '../adapter-deps.js';
-import { isoFromUnix, pick, revokeByDelete, unsupported } from '../common.js';
+import { connectionHttp, isoFromUnix, pick, requireCredentials, revokeByDelete, unsupported } from '../common.js';
 import type { ConnectionOf } from '../config.js';
 import { HttpClient } from '../http.js';
 import { vaultoroDelete, vaultoroErrorMessage, vaultoroList, type VaultoroToken } from './schemas.js';
@@ -48,11 +48,6 @@ function authorization(bearerToken: string): string {
   return bearerToken.startsWith('Bearer ') ? bearerToken : `Bearer ${bearerToken}`;
 }
 
-/** Drops undefined fields. */
-function defined<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
-
 class VaultoroAdapter implements ProviderAdapter {
   readonly provider = 'vaultoro' as const;
   readonly capabilities = VAULTORO_CAPABILITIES;
@@ -61,24 +56,17 @@ class VaultoroAdapter implements ProviderAdapter {
   readonly #now: () => Date;
 
   constructor(conn: ConnectionOf<'vaultoro'>, deps: AdapterDeps) {
-    if (!conn.credentials)
-      throw new TokenOpsError(
-        'config',
-        `connection vaultoro:${conn.name} has no credentials (set credentials or credentialsSecret)`,
-      );
+    const credentials = requireCredentials(conn);
     this.connection = conn.name;
     this.#now = deps.now ?? (() => new Date());
-    this.#http = new HttpClient({
-      provider: 'vaultoro',
+    this.#http = connectionHttp(conn, deps, {
       baseUrl: apiRoot(conn.baseUrl),
       headers: {
-        authorization: authorization(conn.credentials.bearerToken),
+        authorization: authorization(credentials.bearerToken),
         'content-type': 'application/json',
         accept: 'application/json',
       },
       errorMessage: vaultoroErrorMessage,
-      // HttpClient spreads these over its defaults, so an explicit undefined would erase a default.
-      ...defined({ timeoutMs: conn.timeoutMs, dispatcher: deps.dispatcher, ...deps.retry }),
     });
   }
 

@@ -25,7 +25,7 @@ export const vaultoroDelete = z.looseObject({
  * `errors` key as the failure signal, seen as a string or as a list of `{message}`.
  */
 export function vaultoroErrorMessage(body: unknown): string | undefined {
-  return scrubTokens(rawMessage(body));
+  return rawMessage(body);
 }
 
 /** The message as the provider wrote it (may hold an echoed secret). */
@@ -42,12 +42,4 @@ function rawMessage(body: unknown): string | undefined {
   if (typeof e === 'object' && e !== null && typeof (e as { message?: unknown }).message === 'string')
     return (e as { message: string }).message;
   return undefined;
-}
-
-/**
- * Masks token-like runs (20+ base64/hex/JWT characters) in provider text: a provider may echo a secret
- * that this request never named (e.g. in a 500 body), so `redact` with known secrets is not enough.
- */
-function scrubTokens(text: string | undefined): string | undefined {
-  return text?.replace(/[A-Za-z0-9+/=_-]{20,}/g, '[redacted]');
 }

@@ -13,7 +13,7 @@ import type {
   TokenSummary,
 } from '../../core/token.js';
 import type { AdapterDeps } from '../adapter-deps.js';
-import { emulatedRotate, isoFromUnix, pick, unsupported } from '../common.js';
+import { connectionHttp, emulatedRotate, isoFromUnix, pick, requireCredentials, unsupported } from '../common.js';
 import type { ConnectionOf } from '../config.js';
 import { HttpClient, type HttpRequest } from '../http.js';
 import { vcErrorMessage, vcLogin, vcToken, vcTokenList, type VcToken } from './schemas.js';
@@ -30,11 +30,6 @@ export const VECTORCHARTS_CAPABILITIES: Capabilities = {
   activate: { mode: 'unsupported', where: NO_PAUSE },
   deactivate: { mode: 'unsupported', where: NO_PAUSE },
 };
-
-/** Drops undefined fields. */
-function defined<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
 
 type Credentials = NonNullable<ConnectionOf<'vectorcharts'>['credentials']>;
 
@@ -53,23 +48,15 @@ class VectorchartsAdapter implements ProviderAdapter {
   #session: Promise<string> | undefined;
 
   constructor(conn: ConnectionOf<'vectorcharts'>, deps: AdapterDeps) {
-    if (!conn.credentials)
-      throw new TokenOpsError(
-        'config',
-        `connection vectorcharts:${conn.name} has no credentials (set credentials or credentialsSecret)`,
-      );
+    const credentials = requireCredentials(conn);
     this.connection = conn.name;
-    this.#creds = conn.credentials;
+    this.#creds = credentials;
     this.#key = deps.fingerprintKey;
     const auth: Record<string, string> =
       'apiToken' in this.#creds ? { authorization: `Bearer ${this.#creds.apiToken}` } : {};
-    this.#http = new HttpClient({
-      provider: 'vectorcharts',
-      baseUrl: conn.baseUrl,
+    this.#http = connectionHttp(conn, deps, {
       headers: { accept: 'application/json', ...auth },
       errorMessage: vcErrorMessage,
-      // HttpClient spreads these over its defaults, so an explicit undefined would erase a default.
-      ...defined({ timeoutMs: conn.timeoutMs, dispatcher: deps.dispatcher, ...deps.retry }),
     });
   }
 

@@ -25,7 +25,7 @@ export const vcLogin = z.looseObject({ token: z.looseObject({ id: z.string().che
 
 /** Pulls a message out of a Portal error body; the shapes are undocumented, so several are tried. */
 export function vcErrorMessage(body: unknown): string | undefined {
-  return scrubTokens(rawMessage(body));
+  return rawMessage(body);
 }
 
 /** The message as the provider wrote it (may hold an echoed secret). */
@@ -39,12 +39,4 @@ function rawMessage(body: unknown): string | undefined {
       return (v as { message: string }).message;
   }
   return undefined;
-}
-
-/**
- * Masks token-like runs (20+ base64/hex/JWT characters) in provider text: a provider may echo a secret
- * that this request never named (e.g. in a 500 body), so `redact` with known secrets is not enough.
- */
-function scrubTokens(text: string | undefined): string | undefined {
-  return text?.replace(/[A-Za-z0-9+/=_-]{20,}/g, '[redacted]');
 }
