@@ -4,10 +4,11 @@
  * and does not fail the command (only a benchmark that crashes does).
  */
 import * as providersFanout from './providers-fanout.js';
+import * as slackIngress from './slack-ingress.js';
 import type { BenchModule, BenchResult } from './types.js';
 
 /** Every benchmark, run in this order. Register a new module by importing it and adding it here. */
-const MODULES: BenchModule[] = [providersFanout];
+const MODULES: BenchModule[] = [providersFanout, slackIngress];
 
 interface Row {
   module: string;

@@ -1,23 +1,18 @@
 import { OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { esbuildOptionsFor, type HandlerName } from './esbuild-options.js';
 
 /** The three Lambda entry points. */
-export type HandlerName = 'ingress' | 'worker' | 'schedule';
+export type { HandlerName };
 
 /** The file name of the resolved config inside every bundle; TOKENOPS_CONFIG_FILE points at it. */
 export const BUNDLED_CONFIG_NAME = 'tokenops.config.json';
 /** Where Lambda unpacks the bundle. */
 export const LAMBDA_TASK_ROOT = '/var/task';
 
-// Bolt and several of its dependencies are CommonJS and call require() for Node built-ins; an ESM
-// bundle needs a real require for that. ESM (not CJS) so handlers may use top-level await at init.
-const REQUIRE_SHIM = "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
-
 /**
- * Per-handler esbuild options beyond the shared ones. The one place to slim a bundle, e.g. alias
- * Bolt's Socket Mode / Express / OAuth imports to stubs for the ingress:
- * `ingress: { esbuildArgs: { '--alias:@slack/socket-mode': './src/lambda/stub.js' } }`.
- * NodejsFunction runs the esbuild CLI, so esbuild *plugins* cannot be used here; aliases,
- * `define`, `inject` and `--external` can.
+ * Per-handler NodejsFunction options beyond the shared esbuild ones (cdk/esbuild-options.ts, where
+ * bundles are slimmed, e.g. the ingress's Bolt stubs). NodejsFunction runs the esbuild CLI, so esbuild
+ * *plugins* cannot be used; aliases, `define`, `inject` and `--external` can.
  */
 export const HANDLER_BUNDLING: Record<HandlerName, Partial<BundlingOptions>> = {
   ingress: {},
@@ -26,22 +21,25 @@ export const HANDLER_BUNDLING: Record<HandlerName, Partial<BundlingOptions>> = {
 };
 
 /**
- * The esbuild options for one handler: ESM for Node 24, minified with source maps, the AWS SDK left
- * to the runtime, and the resolved config written into the bundle as `tokenops.config.json`.
+ * The NodejsFunction bundling of one handler: the shared esbuild options (ESM for Node 24, minified
+ * with source maps, AWS SDK external, slimming aliases) and the resolved config written into the
+ * bundle as `tokenops.config.json`. The benchmarks and bundle tests build with the same options.
  */
 export function bundlingFor(handler: HandlerName, configJsonPath: string): BundlingOptions {
+  const o = esbuildOptionsFor(handler);
   const extra = HANDLER_BUNDLING[handler];
   return {
     format: OutputFormat.ESM,
-    target: 'node24',
-    mainFields: ['module', 'main'],
-    banner: REQUIRE_SHIM,
-    minify: true,
-    sourceMap: true,
-    // Line mapping is what a stack trace needs; embedding the sources would double the upload.
-    sourcesContent: false,
-    // The nodejs24.x runtime ships AWS SDK v3, so bundling it would only add weight and cold-start time.
-    externalModules: ['@aws-sdk/*'],
+    target: o.target,
+    mainFields: o.mainFields,
+    banner: o.banner,
+    minify: o.minify,
+    sourceMap: o.sourcemap,
+    sourcesContent: o.sourcesContent,
+    externalModules: o.external,
+    define: o.define,
+    // NodejsFunction runs esbuild in the project root, which alias paths are relative to.
+    esbuildArgs: { '--alias': Object.entries(o.alias).map(([from, to]) => `${from}=${to}`) },
     ...extra,
     commandHooks: {
       beforeBundling: () => [],

@@ -4,7 +4,8 @@ import { Construct } from 'constructs';
 import type { StackConfig } from '../stack-config.js';
 
 /** What an unfilled secret holds: valid JSON that says what to do, and no credential. */
-export const PLACEHOLDER_NOTE = 'not filled in yet: put the real value with put-secret-value (README.md, "Filling the secrets")';
+export const PLACEHOLDER_NOTE =
+  'not filled in yet: put the real value with put-secret-value (README.md, "Filling the secrets")';
 
 /** The Secrets Manager secrets the functions read at run time. */
 export class AppSecrets extends Construct {

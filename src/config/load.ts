@@ -1,11 +1,14 @@
 import { readFile } from 'node:fs/promises';
-import { parse as parseYaml } from 'yaml';
 import { TokenOpsError } from '../core/errors.js';
 import { parseOrThrow } from '../core/validation.js';
 import type { ConnectionConfig } from '../providers/config.js';
 import { appConfigSchema, type AppConfig } from './schema.js';
 
-/** Reads a config file (YAML or JSON) and validates it; errors name the file and every bad field. */
+/**
+ * Reads a config file (YAML or JSON) and validates it; errors name the file and every bad field.
+ * A `.json` file (what the Lambda bundles ship) is parsed with JSON.parse, so the YAML parser is
+ * loaded only for YAML and stays out of the Lambda bundles.
+ */
 export async function loadConfigFile(path: string): Promise<AppConfig> {
   let text: string;
   try {
@@ -19,13 +22,17 @@ export async function loadConfigFile(path: string): Promise<AppConfig> {
   return parseConfigText(text, path);
 }
 
-/** Parses and validates config text (YAML is a superset of JSON). */
-export function parseConfigText(text: string, source: string): AppConfig {
+/** Parses and validates config text: JSON for a `.json` source, else YAML (a superset of JSON). */
+export async function parseConfigText(text: string, source: string): Promise<AppConfig> {
+  const json = source.toLowerCase().endsWith('.json');
+  // The Lambda bundles leave 'yaml' external (cdk/esbuild-options.ts): they only ever read JSON.
+  const parse: (t: string) => unknown = json ? JSON.parse : (await import('yaml')).parse;
   let data: unknown;
   try {
-    data = parseYaml(text);
+    data = parse(text);
   } catch (err) {
-    throw new TokenOpsError('config', `${source} is not valid YAML/JSON: ${(err as Error).message.split('\n')[0]}`);
+    const kind = json ? 'JSON' : 'YAML/JSON';
+    throw new TokenOpsError('config', `${source} is not valid ${kind}: ${(err as Error).message.split('\n')[0]}`);
   }
   return parseOrThrow(appConfigSchema, data, `The config file ${source}`);
 }

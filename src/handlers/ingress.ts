@@ -1,10 +1,8 @@
-import { SQSClient } from '@aws-sdk/client-sqs';
 import { AwsLambdaReceiver, LogLevel } from '@slack/bolt';
-import { awsSecretSource } from '../config/aws-secrets.js';
 import { lambdaEnv } from '../config/env.js';
 import { fingerprintKey, loadConfigFile, slackSecrets } from '../config/load.js';
-import { SqsQueue } from '../queue/sqs.js';
-import { composeIngress } from '../slack/compose.js';
+import { composeIngress } from '../slack/compose-ingress.js';
+import { awsEnv, liteSecretSource, liteSqsQueue } from './aws-lite.js';
 import { powertoolsLog } from './logger.js';
 
 type Handler = ReturnType<AwsLambdaReceiver['toHandler']>;
@@ -12,11 +10,16 @@ type Handler = ReturnType<AwsLambdaReceiver['toHandler']>;
 const log = powertoolsLog('tokenops-ingress');
 let ready: Promise<Handler> | undefined;
 
-/** Cold start: config from the bundle, Slack secrets from Secrets Manager (cached), no Slack call. */
+/**
+ * Cold start: config from the bundle, Slack secrets from Secrets Manager, no Slack call. The AWS
+ * calls go through aws-lite.ts, not the SDK, and the bundle leaves out what Bolt's Lambda receiver
+ * never runs (cdk/esbuild-options.ts): this is the function Slack waits on, 3 s at most.
+ */
 async function init(): Promise<Handler> {
   const env = lambdaEnv(process.env, true);
   const config = await loadConfigFile(env.configFile);
-  const source = awsSecretSource();
+  const aws = awsEnv(process.env);
+  const source = liteSecretSource(aws);
   const slack = await slackSecrets(config, source);
   const receiver = new AwsLambdaReceiver({ signingSecret: slack.signingSecret, logLevel: LogLevel.ERROR });
   let key: Promise<string> | undefined;
@@ -24,7 +27,7 @@ async function init(): Promise<Handler> {
     config,
     slack,
     receiver,
-    queue: new SqsQueue(new SQSClient({}), env.queueUrl as string),
+    queue: liteSqsQueue(aws, env.queueUrl as string),
     fingerprintKey: () => (key ??= fingerprintKey(config, source)),
     log,
   });

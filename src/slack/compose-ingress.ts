@@ -1,0 +1,69 @@
+import { App, LogLevel, type Receiver } from '@slack/bolt';
+import type { JobQueue } from '../commands/job.js';
+import type { AppConfig } from '../config/schema.js';
+import type { SlackSecrets } from '../config/load.js';
+import { policyUsesGroups } from '../core/policy.js';
+import { SlackDirectory } from './directory.js';
+import { registerListeners } from './ingress.js';
+import type { Log } from './job-runner.js';
+
+// Kept apart from compose.ts on purpose: the ingress Lambda imports this module, and nothing here may
+// reach src/providers/* (adapters, undici), the store or the job runner. compose.ts re-exports it.
+
+/** Web API client options shared by Bolt's client and ours: bounded retries, short timeouts. */
+export function clientOptions(config: AppConfig): Record<string, unknown> {
+  return {
+    ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}),
+    timeout: config.slack.timeoutMs,
+    retryConfig: {
+      retries: config.slack.retries,
+      factor: 2,
+      minTimeout: 100,
+      maxTimeout: 1000,
+      randomize: true,
+      maxRetryTime: 2500,
+    },
+    rejectRateLimitedCalls: true,
+    allowAbsoluteUrls: false,
+  };
+}
+
+/** User group ids the policy names. */
+export function policyGroups(config: AppConfig): string[] {
+  return policyUsesGroups(config.policy) ? config.policy.members.flatMap((m) => (m.group ? [m.group] : [])) : [];
+}
+
+/** Builds the Bolt app of the ingress on a receiver (AWS Lambda, or Socket Mode), with its listeners. */
+export function composeIngress(args: {
+  config: AppConfig;
+  slack: SlackSecrets;
+  receiver: Receiver;
+  queue: JobQueue;
+  fingerprintKey: () => Promise<string>;
+  log: Log;
+}): App {
+  const { config, slack } = args;
+  const app = new App({
+    token: slack.botToken,
+    receiver: args.receiver,
+    // Given ids, Bolt skips auth.test at start-up: no Slack call in the cold start.
+    ...(config.slack.botId && config.slack.botUserId
+      ? { botId: config.slack.botId, botUserId: config.slack.botUserId }
+      : {}),
+    clientOptions: clientOptions(config),
+    logLevel: LogLevel.ERROR,
+    // No listener keeps conversation state; Bolt's default store would look it up (and throw a
+    // "not found" Error, stack trace and all) on every request.
+    convoStore: false,
+  });
+  registerListeners(app, {
+    queue: args.queue,
+    directory: new SlackDirectory(app.client, policyGroups(config)),
+    policy: config.policy,
+    allowedTeams: config.slack.allowedTeams,
+    connections: config.connections.map((c) => ({ provider: c.provider, connection: c.name })),
+    fingerprintKey: args.fingerprintKey,
+    log: args.log,
+  });
+  return app;
+}
