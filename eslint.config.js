@@ -9,6 +9,18 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-console': ['error', { allow: ['warn', 'error'] }],
+      // Bundle weight: classic zod is ~450 KB, and `import { z } from 'zod/mini'` keeps all of zod too.
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: 'zod', message: "Use `import * as z from 'zod/mini'` (bundle size)." }] },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "ImportDeclaration[source.value='zod/mini'] > ImportSpecifier[imported.name='z']",
+          message: "Write `import * as z from 'zod/mini'`: the `z` export keeps all of zod in the bundle.",
+        },
+      ],
     },
   },
   {

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { z } from 'zod/mini';
+import * as z from 'zod/mini';
 import { appConfigSchema, type AppConfig } from '../src/config/schema.js';
 import { TokenOpsError } from '../src/core/errors.js';
 import { parseOrThrow } from '../src/core/validation.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod/mini';
+import * as z from 'zod/mini';
 import '../core/validation.js';
 import { ACTIONS, PROVIDER_TYPES } from '../core/token.js';
 import { connectionSchema } from '../providers/config.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod/mini';
+import * as z from 'zod/mini';
 
 /** A personal API token as `GET /tokens` lists it: never a secret (`last_characters` is "redacted" since 2024). */
 export const cobaltTokenResource = z.looseObject({

@@ -1,4 +1,4 @@
-import { z } from 'zod/mini';
+import * as z from 'zod/mini';
 
 /** One permission of a token. `access_level` 10 = viewer, 100 = admin. */
 export const mtResource = z.looseObject({

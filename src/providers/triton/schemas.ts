@@ -1,4 +1,4 @@
-import { z } from 'zod/mini';
+import * as z from 'zod/mini';
 
 /** One deactivation reason: a string per the third-party schema, but objects are tolerated. */
 const reason = z.union([z.string(), z.looseObject({})]);

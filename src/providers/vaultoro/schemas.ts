@@ -1,4 +1,4 @@
-import { z } from 'zod/mini';
+import * as z from 'zod/mini';
 
 /** One API token as `GET /v1/tokens` lists it: no name and no secret. */
 export const vaultoroToken = z.looseObject({

@@ -1,4 +1,4 @@
-import { z } from 'zod/mini';
+import * as z from 'zod/mini';
 
 /** A Portal API token record. Its `id` IS the bearer secret (providers.md §2.7). */
 export const vcToken = z.looseObject({

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { z } from 'zod/mini';
+import * as z from 'zod/mini';
 import { RateLimitedError, TokenOpsError } from '../../../src/core/errors.js';
 import {
   HttpClient,
