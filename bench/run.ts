@@ -1,3 +1,4 @@
+import '../src/local/quiet-warnings.js';
 /**
  * `npm run bench [-- <name filter>...]`: runs every registered benchmark module in sequence and prints
  * a summary table. A benchmark reports figures; it is not a test, so a missed target is shown as MISS
