@@ -40,14 +40,25 @@ const MAX_AUDIT_POST_ATTEMPTS = 12;
 export class JobRunner {
   constructor(private readonly deps: JobRunnerDeps) {}
 
+  /** The log with the job's correlation id (the one the user sees on a failure) and id on every line. */
+  #log(job: Job): Log {
+    const keys = { correlationId: job.correlationId, jobId: job.id };
+    const { log } = this.deps;
+    return {
+      info: (m, e) => log.info(m, { ...keys, ...e }),
+      warn: (m, e) => log.warn(m, { ...keys, ...e }),
+      error: (m, e) => log.error(m, { ...keys, ...e }),
+    };
+  }
+
   /** Runs one job. Throws RetryLater only when the job should come back. */
   async run(job: Job): Promise<void> {
     const claim = await this.deps.stores.claims.claim(job.id, this.deps.leaseMs ?? 300_000).catch((err: unknown) => {
       // No claim store means no at-most-once guarantee: minting must not run blind, so retry later.
-      this.deps.log.error('job claim failed', { jobId: job.id, error: String((err as Error).message) });
+      this.#log(job).error('job claim failed', { error: String((err as Error).message) });
       return 'unavailable' as const;
     });
-    if (claim === 'done') return this.deps.log.info('duplicate job skipped', { jobId: job.id });
+    if (claim === 'done') return this.#log(job).info('duplicate job skipped');
     if (claim === 'busy') throw new RetryLater(`job ${job.id} is running elsewhere`);
     if (claim === 'unavailable' && !(job.kind === 'command' && job.command.name === 'revoke')) {
       if (job.kind === 'command')
@@ -62,7 +73,7 @@ export class JobRunner {
         await this.deps.stores.claims.release(job.id).catch(() => undefined);
         throw err;
       }
-      this.deps.log.error('job failed', { jobId: job.id, kind: job.kind, error: (err as Error).name });
+      this.#log(job).error('job failed', { kind: job.kind, error: (err as Error).name });
       summary = 'failed';
     }
     await this.deps.stores.claims.complete(job.id, summary).catch(() => undefined);
@@ -91,8 +102,7 @@ export class JobRunner {
     };
     const ctx = new UseCaseContext(this.deps, actor, this.#deliverTo(job.origin.userId));
     const reply = await runCommand(ctx, job.command, (summary) => this.#requestApproval(ctx, job, summary));
-    this.deps.log.info('command done', {
-      jobId: job.id,
+    this.#log(job).info('command done', {
       command: job.command.name,
       reply: reply.kind,
       ...(reply.kind === 'error' ? { code: reply.code } : {}),
@@ -120,7 +130,7 @@ export class JobRunner {
 
   async #reply(job: Job, reply: Reply): Promise<void> {
     await this.deps.output.respond(job.origin, renderReply(reply, job.correlationId)).catch((err: unknown) => {
-      this.deps.log.warn('reply not delivered', { jobId: job.id, error: (err as Error).name });
+      this.#log(job).warn('reply not delivered', { error: (err as Error).name });
     });
   }
 
@@ -131,8 +141,8 @@ export class JobRunner {
       await this.deps.output.postAudit(auditNoticeView(record));
     } catch {
       if (attempt >= MAX_AUDIT_POST_ATTEMPTS)
-        return this.deps.log.error('audit notice dropped', { auditId: record.id });
-      this.deps.log.warn('audit notice not posted, re-queued', { auditId: record.id, attempt });
+        return this.#log(job).error('audit notice dropped', { auditId: record.id });
+      this.#log(job).warn('audit notice not posted, re-queued', { auditId: record.id, attempt });
       const retry: Job = {
         id: `audit-${record.id}-${attempt + 1}`,
         correlationId: job.correlationId,

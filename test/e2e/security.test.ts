@@ -50,6 +50,17 @@ describe('security, end to end', () => {
     }
   });
 
+  it('writes structured log lines that carry the correlation id of the request and job', async () => {
+    const s = stack();
+    const before = logLines.length;
+    await run(s, ALICE, 'list mailtrap');
+    const lines = logLines.slice(before).map((l) => JSON.parse(l) as { m: string; correlationId?: string });
+    expect(lines.map((l) => l.m)).toEqual(expect.arrayContaining(['job queued', 'command done']));
+    const ids = new Set(lines.map((l) => l.correlationId));
+    expect(ids.size).toBe(1);
+    expect([...ids][0]).toMatch(/^[0-9a-f-]{13}$/);
+  });
+
   it('refuses bad, missing and expired signatures before any work', async () => {
     const s = stack();
     const body = form({
