@@ -45,12 +45,12 @@ async function main(): Promise<void> {
     throw new TokenOpsError('config', `PORT must be a port number, not "${process.env['PORT']}".`);
   const log = consoleLog(values.quiet ?? false);
   const configFile = values.config ?? process.env['TOKENOPS_CONFIG_FILE'];
-  if (configFile)
-    return startWithConfig(resolve(configFile), {
-      port,
-      log,
-      dataDir: values.memory ? undefined : resolve('.local/dynalite-config'),
-    });
+  if (configFile) {
+    const dataDir = values.memory ? undefined : resolve('.local/dynalite-config');
+    const running = await startWithConfig(resolve(configFile), { port, log, dataDir });
+    process.once('SIGINT', () => void running.close().then(() => process.exit(0)));
+    return;
+  }
   const dataDir = values.memory ? undefined : resolve('.local/dynalite');
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const stack = await startLocalStack({ port, dataDir, log });

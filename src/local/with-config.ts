@@ -14,7 +14,10 @@ import { serveLambda, type HttpApiHandler } from './lambda-bridge.js';
  * `npm start -- --config FILE`: the same app against real providers and real Slack, without AWS.
  * Socket Mode when the config has an app-level token; otherwise the Lambda ingress served on PORT.
  */
-export async function startWithConfig(file: string, o: { port: number; log: Log; dataDir?: string }): Promise<void> {
+export async function startWithConfig(
+  file: string,
+  o: { port: number; log: Log; dataDir?: string },
+): Promise<{ url?: string; close(): Promise<void> }> {
   const config = await loadConfigFile(file); // a bad file stops here, naming the field
   const secretNames = [
     config.slack.secretName,
@@ -51,12 +54,25 @@ export async function startWithConfig(file: string, o: { port: number; log: Log;
     console.log(
       `tokenops is connected to Slack over Socket Mode (config ${file}); store: ${dynamo.endpoint}. Stop with Ctrl+C.`,
     );
-    return;
+    return {
+      async close() {
+        await app.stop();
+        await dynamo.close();
+      },
+    };
   }
   const receiver = new AwsLambdaReceiver({ signingSecret: slack.signingSecret, logLevel: LogLevel.ERROR });
   composeIngress({ config, slack, receiver, queue, fingerprintKey: async () => key, log: o.log });
-  const { url } = await serveLambda(receiver.toHandler() as unknown as HttpApiHandler, { port: o.port });
+  const { url, server } = await serveLambda(receiver.toHandler() as unknown as HttpApiHandler, { port: o.port });
   console.log(
     `tokenops is listening for Slack at ${url} (config ${file}); point your app's request URLs there (e.g. through a tunnel). Stop with Ctrl+C.`,
   );
+  return {
+    url,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await dynamo.close();
+    },
+  };
 }
