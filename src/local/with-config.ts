@@ -48,7 +48,12 @@ export async function startWithConfig(
   });
   queue.consume((job) => runner.run(job));
   if (slack.appToken) {
-    const receiver = new SocketModeReceiver({ appToken: slack.appToken, logLevel: LogLevel.WARN });
+    const receiver = new SocketModeReceiver({
+      appToken: slack.appToken,
+      logLevel: LogLevel.WARN,
+      // apps.connections.open goes where the rest of the Web API goes (a stand-in, when configured).
+      ...(config.slack.apiUrl ? { installerOptions: { clientOptions: { slackApiUrl: config.slack.apiUrl } } } : {}),
+    });
     const app = composeIngress({ config, slack, receiver, queue, fingerprintKey: async () => key, log: o.log });
     await app.start();
     console.log(
