@@ -149,6 +149,14 @@ export class HttpClient {
   /** Builds the absolute URL for a path relative to the base URL (a leading slash is kept relative). */
   url(path: string, query?: HttpRequest<unknown>['query']): URL {
     const u = new URL(path.replace(/^\//, ''), this.#base);
+    // Paths can come from providers (next-page links): never let one carry our credentials elsewhere.
+    if (u.origin !== this.#base.origin) {
+      throw new TokenOpsError(
+        'unexpected_response',
+        `${PROVIDER_LABELS[this.provider]} pointed to another host; the request was not sent.`,
+        { provider: this.provider },
+      );
+    }
     for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) u.searchParams.set(k, String(v));
     return u;
   }

@@ -14,7 +14,7 @@ import { parseCommand } from '../commands/grammar.js';
 import type { Job, JobOrigin, JobQueue } from '../commands/job.js';
 import type { Directory } from '../core/ports.js';
 import { authorize, type PolicyAction, type PolicyDoc } from '../core/policy.js';
-import { parseRef, printRef } from '../core/ref.js';
+import { parseRef, printRef, refHoldsSecret, safeRef, type Ref } from '../core/ref.js';
 import { fingerprint } from '../core/secret.js';
 import { PROVIDER_LABELS, type ProviderType } from '../core/token.js';
 import type { Log } from './job-runner.js';
@@ -132,6 +132,10 @@ export function registerListeners(app: App, deps: IngressDeps): void {
     });
   };
 
+  /** The REF with a pasted Vector Charts secret hashed (the key is fetched only then). */
+  const hashed = async (ref: Ref): Promise<Ref> =>
+    refHoldsSecret(ref) ? safeRef(ref, await deps.fingerprintKey()) : ref;
+
   const enqueue = async (job: Job): Promise<void> => {
     await deps.queue.send(job);
     deps.log.info('job queued', {
@@ -147,6 +151,8 @@ export function registerListeners(app: App, deps: IngressDeps): void {
     const parsed = parseCommand(command.text);
     if (!parsed.ok) return ack(ephemeral(errorView(parsed.error, { usage: parsed.usage })));
     let c = parsed.command;
+    // A pasted Vector Charts secret as the id: hash it before it reaches a reply, a job or the audit.
+    if ('ref' in c) c = { ...c, ref: await hashed(c.ref) };
     if (c.name === 'help') return ack(ephemeral(helpView(c.topic)));
     const origin: JobOrigin = {
       userId: command.user_id,
@@ -224,7 +230,7 @@ export function registerListeners(app: App, deps: IngressDeps): void {
       const correlationId = randomUUID().slice(0, 13);
       const origin = originOf(body, true);
       const { ref: refText, reason } = JSON.parse(action.value ?? '{}') as { ref?: string; reason?: string };
-      const ref = parseRef(refText ?? '');
+      const ref = await hashed(parseRef(refText ?? ''));
       const command: Command = { name: 'revoke', ref, reason };
       const refusal = await allowed(origin.userId, origin.teamId, 'revoke', ref.provider).catch(
         () => 'Slack could not confirm who you are.',
@@ -247,7 +253,7 @@ export function registerListeners(app: App, deps: IngressDeps): void {
       await respond({
         response_type: 'ephemeral',
         replace_original: false,
-        ...confirmRevokeView(printRef(parseRef(ref ?? ''))),
+        ...confirmRevokeView(printRef(await hashed(parseRef(ref ?? '')))),
       } as never);
     },
     approval_approve: decide('approved'),

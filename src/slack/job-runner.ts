@@ -258,7 +258,7 @@ export class JobRunner {
       for (const t of due) {
         const text = `:alarm_clock: Your token ${code(t.ref, 300)} (${safe(t.name, 200)}) expires ${safe(t.expiresAt ?? '', 40)}. Rotate it with ${code(`/token rotate ${t.ref}`, 400)}.`;
         await this.deps.output
-          .notifyUser(t.owner, message(`Token ${t.name} expires soon`, [section(text)]))
+          .notifyUser(t.owner, message(`Token ${safe(t.name, 200)} expires soon`, [section(text)]))
           .catch(() => undefined);
       }
       return `reminded ${due.length}`;

@@ -61,6 +61,26 @@ describe('security, end to end', () => {
     expect([...ids][0]).toMatch(/^[0-9a-f-]{13}$/);
   });
 
+  it('revokes a Vector Charts token from its pasted secret (its id), without the secret going anywhere', async () => {
+    const s = stack();
+    await run(s, SAM, 'create vectorcharts leaked-vc');
+    const secret = deliveredSecrets(s).at(-1)?.secret as string;
+    const callsBefore = s.standin.calls.length;
+    const responsesBefore = s.standin.responses.length;
+    const bodiesBefore = s.queue.bodies.length;
+    const ask = await s.standin.slashCommand({ user: SAM, text: `revoke vectorcharts/${secret} --reason leaked` });
+    expect(JSON.stringify(ask.body)).not.toContain(secret);
+    expect((await click(s, SAM, 'revoke_confirm')).join('\n')).toMatch(/Revoked/);
+    expect(await s.sims['vectorcharts:default']?.useSecret(secret)).toBeGreaterThanOrEqual(400);
+    const after = JSON.stringify([
+      s.standin.calls.slice(callsBefore),
+      s.standin.responses.slice(responsesBefore),
+      s.queue.bodies.slice(bodiesBefore),
+      logLines,
+    ]);
+    expect(after).not.toContain(secret);
+  });
+
   it('refuses bad, missing and expired signatures before any work', async () => {
     const s = stack();
     const body = form({

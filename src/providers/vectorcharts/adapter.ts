@@ -1,5 +1,5 @@
 import { TokenOpsError } from '../../core/errors.js';
-import { formatRef } from '../../core/ref.js';
+import { formatRef, vectorchartsRefId } from '../../core/ref.js';
 import { fingerprint, last4, Secret } from '../../core/secret.js';
 import type {
   CallOptions,
@@ -121,7 +121,7 @@ class VectorchartsAdapter implements ProviderAdapter {
 
   /** The non-secret REF id of a token: a keyed hash prefix of its secret id. */
   refId(secretId: string): string {
-    return fingerprint(secretId, this.#key).slice(0, 16);
+    return vectorchartsRefId(secretId, this.#key);
   }
 
   async #records(options: CallOptions): Promise<VcToken[]> {
@@ -136,7 +136,9 @@ class VectorchartsAdapter implements ProviderAdapter {
 
   /** Finds the record behind a REF id, or undefined when no token hashes to it. */
   async #resolve(id: string, options: CallOptions): Promise<VcToken | undefined> {
-    return (await this.#records(options)).find((r) => this.refId(r.id) === id);
+    // A pasted secret (the token's real id) is accepted too, by its hash: it never travels further.
+    const wanted = /^[0-9a-f]{16}$/.test(id) ? id : this.refId(id);
+    return (await this.#records(options)).find((r) => this.refId(r.id) === wanted);
   }
 
   /** Sends a request with the right bearer; with a portal session, logs in again once on a 401. */

@@ -192,6 +192,13 @@ describe('HttpClient', () => {
     expect(JSON.stringify(err)).not.toContain('management-secret-value');
   });
 
+  it('refuses a path that would leave the provider origin (a hostile next-page link)', () => {
+    for (const path of ['///evil.example/t', 'https://evil.example/t', 'http://127.0.0.2/x']) {
+      expect(() => client().url(path), path).toThrow(/another host/);
+    }
+    expect(client().url('/tokens?cursor=abc').pathname).toBe('/api/tokens');
+  });
+
   it('passes listed statuses through to the caller', async () => {
     server.inject({ fault: { kind: 'status', status: 404, body: { items: [] } }, times: 1 });
     const res = await client().send({ op: 'list', method: 'GET', path: '/items', schema: list, passStatuses: [404] });
