@@ -5,6 +5,8 @@ import type { ProviderType } from './token.js';
 export interface AuditStore {
   /** Writes a new record; throws when the store is unavailable (minting then fails closed). */
   put(record: AuditRecord): Promise<void>;
+  /** Writes a record unless one with its id exists (late persistence of a posted notice). */
+  putIfAbsent(record: AuditRecord): Promise<void>;
   /** Sets the outcome (and detail) of a record written before the action ran. */
   finish(
     id: string,
@@ -62,13 +64,19 @@ export interface ApprovalStore {
   decide(id: string, status: 'approved' | 'denied', by: string): Promise<ApprovalRequest | undefined>;
 }
 
+/**
+ * How a claim went. `claimed`: run it. `done`: it already ran. `busy`: another worker runs it now.
+ * `interrupted`: an earlier run's lease lapsed mid-job and the job is not safe to repeat.
+ */
+export type ClaimResult = 'claimed' | 'done' | 'busy' | 'interrupted';
+
 /** At-most-once execution of jobs, keyed by the job id. */
 export interface JobClaims {
   /**
-   * Claims a job for `leaseMs`. `claimed`: run it. `done`: it already ran. `busy`: another worker is
-   * running it now (try later).
+   * Claims a job for `leaseMs`. A lapsed lease is taken over only with `takeover` (the default): a job
+   * that mints must not run twice because a worker died after the provider call.
    */
-  claim(jobId: string, leaseMs: number): Promise<'claimed' | 'done' | 'busy'>;
+  claim(jobId: string, leaseMs: number, options?: { takeover?: boolean }): Promise<ClaimResult>;
   /** Marks the job done; `summary` is a short outcome note, never a secret. */
   complete(jobId: string, summary: string): Promise<void>;
   /** Gives a failed job back so a redelivery may run it. */

@@ -29,6 +29,17 @@ export interface JobRunnerDeps extends UseCaseDeps {
   leaseMs?: number;
 }
 
+/** True when running a job again after a crash cannot mint a second token. */
+function safeToRepeat(job: Job): boolean {
+  if (job.kind === 'approval') return false;
+  return !(job.kind === 'command' && (job.command.name === 'create' || job.command.name === 'rotate'));
+}
+
+/** Jobs that must run even when the claim store is down: revocation and audit notices are never blocked. */
+function runsWithoutClaim(job: Job): boolean {
+  return job.kind === 'audit_post' || (job.kind === 'command' && job.command.name === 'revoke');
+}
+
 /** Thrown to make the queue deliver the job again later. */
 export class RetryLater extends Error {}
 
@@ -53,17 +64,19 @@ export class JobRunner {
 
   /** Runs one job. Throws RetryLater only when the job should come back. */
   async run(job: Job): Promise<void> {
-    const claim = await this.deps.stores.claims.claim(job.id, this.deps.leaseMs ?? 300_000).catch((err: unknown) => {
-      // No claim store means no at-most-once guarantee: minting must not run blind, so retry later.
-      this.#log(job).error('job claim failed', { error: String((err as Error).message) });
-      return 'unavailable' as const;
-    });
+    const claim = await this.deps.stores.claims
+      .claim(job.id, this.deps.leaseMs ?? 300_000, { takeover: safeToRepeat(job) })
+      .catch((err: unknown) => {
+        this.#log(job).error('job claim failed', { error: String((err as Error).message) });
+        return 'unavailable' as const;
+      });
     if (claim === 'done') return this.#log(job).info('duplicate job skipped');
     if (claim === 'busy') throw new RetryLater(`job ${job.id} is running elsewhere`);
-    if (claim === 'unavailable' && !(job.kind === 'command' && job.command.name === 'revoke')) {
-      if (job.kind === 'command')
-        await this.#reply(job, errorReply(new TokenOpsError('audit_unavailable', ''), job.correlationId));
-      return;
+    if (claim === 'interrupted') return this.#interrupted(job);
+    if (claim === 'unavailable' && !runsWithoutClaim(job)) {
+      // No claim store, no at-most-once guarantee: minting must not run blind.
+      if (job.kind !== 'command') throw new RetryLater('the job store is unavailable');
+      return this.#reply(job, errorReply(new TokenOpsError('audit_unavailable', ''), job.correlationId));
     }
     let summary = 'ok';
     try {
@@ -77,6 +90,17 @@ export class JobRunner {
       summary = 'failed';
     }
     await this.deps.stores.claims.complete(job.id, summary).catch(() => undefined);
+  }
+
+  /** An earlier run of a job that mints died mid-way: say so rather than risk a second token. */
+  async #interrupted(job: Job): Promise<void> {
+    this.#log(job).warn('interrupted job not repeated');
+    if (job.kind === 'command' || job.kind === 'approval') {
+      const message =
+        'An earlier attempt at this request was interrupted before it finished, so tokenops will not repeat it: it may have taken effect. Check `/token list` (and your DM with the bot) before trying again.';
+      await this.#reply(job, { kind: 'error', code: 'conflict', message });
+    }
+    await this.deps.stores.claims.complete(job.id, 'interrupted').catch(() => undefined);
   }
 
   async #dispatch(job: Job): Promise<string> {
@@ -108,7 +132,7 @@ export class JobRunner {
       ...(reply.kind === 'error' ? { code: reply.code } : {}),
     });
     await this.#reply(job, reply);
-    for (const record of ctx.audit) await this.#postAudit(record, 0, job);
+    for (const record of ctx.audit) await this.#postAudit(record, 0, job, ctx.stored.has(record.id));
     return reply.kind;
   }
 
@@ -135,9 +159,10 @@ export class JobRunner {
   }
 
   /** Posts an audit notice; when Slack is down, re-queues it with a growing delay until it lands. */
-  async #postAudit(record: AuditRecord, attempt: number, job: Job): Promise<void> {
+  async #postAudit(record: AuditRecord, attempt: number, job: Job, stored = false): Promise<void> {
     try {
-      if (attempt > 0) await this.deps.stores.audit.put(record).catch(() => undefined); // stored late if the store was down
+      // A record the use case could not store (store down, or a refusal from the ingress) is stored now.
+      if (!stored) await this.deps.stores.audit.putIfAbsent(record).catch(() => undefined);
       await this.deps.output.postAudit(auditNoticeView(record));
     } catch {
       if (attempt >= MAX_AUDIT_POST_ATTEMPTS)
@@ -237,7 +262,7 @@ export class JobRunner {
         approvalDecidedView({ ...subject, approver, decision: job.decision }),
       )
       .catch(() => undefined);
-    for (const r of ctx.audit) await this.#postAudit(r, 0, job);
+    for (const r of ctx.audit) await this.#postAudit(r, 0, job, ctx.stored.has(r.id));
     if (job.decision === 'denied') {
       await this.deps.output
         .notifyUser(

@@ -9,7 +9,15 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { AuditOutcome, AuditRecord } from '../core/audit.js';
 import { TokenOpsError } from '../core/errors.js';
-import type { ApprovalRequest, ApprovalStore, AuditStore, JobClaims, TokenIndex, TokenRecord } from '../core/ports.js';
+import type {
+  ApprovalRequest,
+  ApprovalStore,
+  AuditStore,
+  ClaimResult,
+  JobClaims,
+  TokenIndex,
+  TokenRecord,
+} from '../core/ports.js';
 import type { ProviderType } from '../core/token.js';
 import { TABLE_SCHEMA, expired, ttlIn } from './table.js';
 
@@ -70,6 +78,14 @@ export class DynamoAuditStore implements AuditStore {
         }),
       ),
     );
+  }
+
+  async putIfAbsent(record: AuditRecord): Promise<void> {
+    try {
+      await this.put(record);
+    } catch (err) {
+      if (!isConditionFailure((err as { cause?: unknown }).cause)) throw err; // already stored: fine
+    }
   }
 
   async finish(
@@ -292,22 +308,21 @@ export class DynamoJobClaims implements JobClaims {
     private readonly table: string,
   ) {}
 
-  async claim(jobId: string, leaseMs: number): Promise<'claimed' | 'done' | 'busy'> {
+  async claim(jobId: string, leaseMs: number, options: { takeover?: boolean } = {}): Promise<ClaimResult> {
     const now = Date.now();
+    const takeover = options.takeover ?? true;
     try {
       await this.db.send(
         new PutCommand({
           TableName: this.table,
           Item: { pk: `JOB#${jobId}`, sk: 'J', status: 'running', leaseUntil: now + leaseMs, ttl: ttlIn(86400, now) },
-          // Free, expired, or a lease that ran out (a worker died mid-job).
-          ConditionExpression:
-            'attribute_not_exists(pk) OR #t <= :nowS OR (#s = :running AND leaseUntil < :now) OR #s = :released',
+          // Free, expired, released, or (for jobs safe to repeat) a lease that ran out: a worker died mid-job.
+          ConditionExpression: `attribute_not_exists(pk) OR #t <= :nowS OR #s = :released${takeover ? ' OR (#s = :running AND leaseUntil < :now)' : ''}`,
           ExpressionAttributeNames: { '#s': 'status', '#t': 'ttl' },
           ExpressionAttributeValues: {
-            ':running': 'running',
             ':released': 'released',
-            ':now': now,
             ':nowS': Math.floor(now / 1000),
+            ...(takeover ? { ':running': 'running', ':now': now } : {}),
           },
         }),
       );
@@ -316,7 +331,9 @@ export class DynamoJobClaims implements JobClaims {
       if (!isConditionFailure(err))
         throw new TokenOpsError('audit_unavailable', 'The tokenops store could not claim the job.', { cause: err });
       const res = await this.db.send(new GetCommand({ TableName: this.table, Key: { pk: `JOB#${jobId}`, sk: 'J' } }));
-      return res.Item?.['status'] === 'done' ? 'done' : 'busy';
+      if (res.Item?.['status'] === 'done') return 'done';
+      const lapsed = res.Item?.['status'] === 'running' && Number(res.Item['leaseUntil']) < now;
+      return lapsed ? 'interrupted' : 'busy';
     }
   }
 

@@ -173,6 +173,26 @@ describe('security, end to end', () => {
     const r = await run(s, ALICE, `revoke ${ref} --reason nope`);
     expect(r.ack).toMatch(/Not allowed/);
     expect(auditPosts(s).some((p) => p.includes(ref) && /refused/i.test(p))).toBe(true);
+    const stored = await s.stores.audit.list({ since: new Date(Date.now() - 60_000).toISOString() });
+    expect(stored.some((r) => r.ref === ref && r.outcome === 'refused' && r.actor === ALICE)).toBe(true);
+  });
+
+  it('does not repeat a create whose earlier run was interrupted, and says so', async () => {
+    const s = stack();
+    const job = {
+      id: 'interrupted-1',
+      correlationId: 'c-int',
+      createdAt: new Date().toISOString(),
+      origin: { userId: ALICE, teamId: s.config.slack.allowedTeams[0] as string, channelId: 'C0GENERAL' },
+      kind: 'command' as const,
+      command: { name: 'create' as const, target: { provider: 'mailtrap' as const }, tokenName: 'interrupted-e2e' },
+    };
+    await s.stores.claims.claim(job.id, -1, { takeover: false }); // a worker took it and died
+    const before = deliveredSecrets(s).length;
+    await s.runner.run(job);
+    expect(deliveredSecrets(s).length).toBe(before);
+    const told = s.standin.calls.filter((c) => c.method === 'chat.postEphemeral' && c.args['user'] === ALICE).at(-1);
+    expect(textOf(told?.args)).toMatch(/interrupted/);
   });
 
   it('neutralises mentions and links in names and reasons everywhere they are shown', async () => {

@@ -32,6 +32,8 @@ export interface Actor {
 export class UseCaseContext {
   /** Audit records written during this use case, in order. */
   readonly audit: AuditRecord[] = [];
+  /** Ids of those records the store accepted (the others are stored when their notice is posted). */
+  readonly stored = new Set<string>();
 
   constructor(
     readonly deps: UseCaseDeps,
@@ -68,6 +70,7 @@ export class UseCaseContext {
     if (this.actor.approvedBy && !record.detail) record.detail = `approved by ${this.actor.approvedBy}`;
     this.audit.push(record);
     await this.deps.stores.audit.put(record);
+    this.stored.add(record.id);
     return record;
   }
 

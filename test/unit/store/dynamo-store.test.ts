@@ -98,6 +98,23 @@ describe('DynamoDB store on dynalite', () => {
     expect(await claims.claim('j3', 60_000)).toBe('claimed'); // the first lease ran out
   });
 
+  it('does not let a job that mints take over a lapsed lease: it reports it interrupted', async () => {
+    const { claims } = await dynamo.stores();
+    expect(await claims.claim('mint-1', -1, { takeover: false })).toBe('claimed');
+    expect(await claims.claim('mint-1', 60_000, { takeover: false })).toBe('interrupted');
+    expect(await claims.claim('mint-1', 60_000, { takeover: true })).toBe('claimed');
+  });
+
+  it('stores an audit record once, however often it is offered', async () => {
+    const { audit } = await dynamo.stores();
+    const r = record({ outcome: 'refused' });
+    await audit.putIfAbsent(r);
+    await audit.putIfAbsent({ ...r, detail: 'second copy' });
+    const got = await audit.get(r.id);
+    expect(got?.outcome).toBe('refused');
+    expect(got?.detail).toBeUndefined();
+  });
+
   it('fails with audit_unavailable when the store is down', async () => {
     const db = await startLocalDynamo();
     const stores = dynamoStores(documentClient({ tableName: db.tableName, endpoint: db.endpoint }), db.tableName);
