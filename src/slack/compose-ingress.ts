@@ -51,6 +51,10 @@ export function composeIngress(args: {
     // "not found" Error, stack trace and all) on every request.
     convoStore: false,
   });
+  // Listener failures are logged by name, never as a stack trace with the request in it.
+  app.error(async (error) => {
+    args.log.error('ingress listener failed', { error: error.name, code: (error as { code?: string }).code });
+  });
   registerListeners(app, {
     queue: args.queue,
     directory: new SlackDirectory(app.client, policyGroups(config.policy)),

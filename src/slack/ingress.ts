@@ -11,6 +11,7 @@ import type {
 import type { AuditRecord } from '../core/audit.js';
 import type { Command } from '../commands/command.js';
 import { parseCommand } from '../commands/grammar.js';
+import { USAGE } from '../commands/help.js';
 import type { Job, JobOrigin, JobQueue } from '../commands/job.js';
 import type { Directory } from '../core/ports.js';
 import { authorize, type PolicyAction, type PolicyDoc } from '../core/policy.js';
@@ -41,6 +42,9 @@ export interface IngressDeps {
   fingerprintKey: () => Promise<string>;
   log: Log;
 }
+
+const NO_CREATE = 'your roles do not allow creating tokens on any provider. Ask your tokenops admin for access.';
+const QUEUE_DOWN = 'tokenops could not take the request right now, so nothing was done. Try again in a moment.';
 
 const CHANGES = new Set(['create', 'revoke', 'rotate', 'activate', 'deactivate']);
 
@@ -91,6 +95,15 @@ export function registerListeners(app: App, deps: IngressDeps): void {
       provider,
     );
     return decision.allowed ? undefined : decision.reason;
+  };
+
+  /** The providers on which the user may create tokens (the create form offers only those). */
+  const creatableProviders = async (userId: string, teamId: string): Promise<Set<ProviderType>> => {
+    const providers = [...new Set(deps.connections.map((c) => c.provider))];
+    const ok = await Promise.all(
+      providers.map(async (p) => (await allowed(userId, teamId, 'create', p)) === undefined),
+    );
+    return new Set(providers.filter((_, i) => ok[i]));
   };
 
   /** Records a refused change: the worker stores it and posts it to the audit channel. */
@@ -160,26 +173,41 @@ export function registerListeners(app: App, deps: IngressDeps): void {
       channelId: command.channel_id,
       responseUrl: command.response_url,
     };
-    const need = c.name === 'create_modal' ? { action: 'create' as const } : permissionFor(c);
-    const refusal = await allowed(command.user_id, command.team_id, need.action, need.provider).catch(
-      () => 'Slack could not confirm who you are; try again in a moment.',
-    );
+    const refusal = await (
+      c.name === 'create_modal'
+        ? creatableProviders(command.user_id, command.team_id).then((p) => (p.size > 0 ? undefined : NO_CREATE))
+        : allowed(command.user_id, command.team_id, permissionFor(c).action, permissionFor(c).provider)
+    ).catch(() => 'Slack could not confirm who you are; try again in a moment.');
     if (refusal) {
       await auditRefusal(origin, correlationId, c, refusal).catch(() => undefined);
       return ack(ephemeral(errorView(`Not allowed: ${refusal}`)));
     }
     if (c.name === 'create_modal') {
-      const targets = deps.connections.map((t) => ({
-        value: `${t.provider}:${t.connection}`,
-        label: `${PROVIDER_LABELS[t.provider]} · ${t.connection}`,
-      }));
-      await client.views.open({
-        trigger_id: command.trigger_id,
-        view: createModalView({
-          targets,
-          privateMetadata: JSON.stringify({ channelId: command.channel_id, responseUrl: command.response_url }),
-        }) as never,
-      });
+      const mayCreate = await creatableProviders(command.user_id, command.team_id);
+      const targets = deps.connections
+        .filter((t) => mayCreate.has(t.provider))
+        .map((t) => ({
+          value: `${t.provider}:${t.connection}`,
+          label: `${PROVIDER_LABELS[t.provider]} · ${t.connection}`,
+        }));
+      try {
+        await client.views.open({
+          trigger_id: command.trigger_id,
+          view: createModalView({
+            targets,
+            privateMetadata: JSON.stringify({ channelId: command.channel_id, responseUrl: command.response_url }),
+          }) as never,
+        });
+      } catch {
+        return ack(
+          ephemeral(
+            errorView(
+              'Slack did not open the form in time. Type /token create again, or give the fields on one line.',
+              { usage: USAGE.create },
+            ),
+          ),
+        );
+      }
       return ack();
     }
     if (c.name === 'revoke')
@@ -190,16 +218,23 @@ export function registerListeners(app: App, deps: IngressDeps): void {
           }),
         ),
       );
-    if (c.name === 'find' && c.query.length >= 16)
-      c = { ...c, query: `sha256:${fingerprint(c.query, await deps.fingerprintKey())}` };
-    await enqueue({
-      id: command.trigger_id,
-      correlationId,
-      createdAt: new Date().toISOString(),
-      origin,
-      kind: 'command',
-      command: c,
-    });
+    if (c.name === 'find' && c.query.length >= 16) {
+      // It may be a pasted secret: only its fingerprints travel on (as typed, and lower-cased for names).
+      const key = await deps.fingerprintKey();
+      c = { ...c, query: `sha256:${fingerprint(c.query, key)}:${fingerprint(c.query.toLowerCase(), key)}` };
+    }
+    try {
+      await enqueue({
+        id: command.trigger_id,
+        correlationId,
+        createdAt: new Date().toISOString(),
+        origin,
+        kind: 'command',
+        command: c,
+      });
+    } catch {
+      return ack(ephemeral(errorView(QUEUE_DOWN, { correlationId })));
+    }
     return ack(ephemeral(workingView(`/token ${c.name}`)));
   });
 
@@ -226,7 +261,7 @@ export function registerListeners(app: App, deps: IngressDeps): void {
 
   /** Every button, by action id. One Bolt listener serves them all: Bolt runs each listener's middleware on every request. */
   const buttons: Record<string, (a: ButtonArgs) => Promise<void>> = {
-    async revoke_confirm({ body, action }) {
+    async revoke_confirm({ body, action, respond }) {
       const correlationId = randomUUID().slice(0, 13);
       const origin = originOf(body, true);
       const { ref: refText, reason } = JSON.parse(action.value ?? '{}') as { ref?: string; reason?: string };
@@ -235,7 +270,14 @@ export function registerListeners(app: App, deps: IngressDeps): void {
       const refusal = await allowed(origin.userId, origin.teamId, 'revoke', ref.provider).catch(
         () => 'Slack could not confirm who you are.',
       );
-      if (refusal) return auditRefusal(origin, correlationId, command, refusal);
+      if (refusal) {
+        await respond({
+          response_type: 'ephemeral',
+          replace_original: true,
+          ...errorView(`Not allowed: ${refusal}`),
+        } as never);
+        return auditRefusal(origin, correlationId, command, refusal);
+      }
       await enqueue({
         id: body.trigger_id,
         correlationId,
@@ -263,7 +305,17 @@ export function registerListeners(app: App, deps: IngressDeps): void {
 
   app.action<BlockAction<ButtonAction>>({ type: 'block_actions', action_id: buttonIds }, async (args) => {
     await args.ack();
-    await buttons[args.action.action_id]?.(args as ButtonArgs);
+    try {
+      await buttons[args.action.action_id]?.(args as ButtonArgs);
+    } catch (err) {
+      // The click was acked already: tell the person, or a revoke would silently not happen.
+      const correlationId = randomUUID().slice(0, 13);
+      deps.log.error('button failed', { actionId: args.action.action_id, correlationId, error: (err as Error).name });
+      const view = errorView(QUEUE_DOWN, { correlationId });
+      await args
+        .respond({ response_type: 'ephemeral', replace_original: false, ...view } as never)
+        .catch(() => undefined);
+    }
   });
 
   app.view(CREATE_MODAL_CALLBACK_ID, async ({ body, view, ack }: SlackViewMiddlewareArgs & AllMiddlewareArgs) => {
@@ -286,14 +338,18 @@ export function registerListeners(app: App, deps: IngressDeps): void {
       await auditRefusal(origin, correlationId, c, refusal).catch(() => undefined);
       return ack({ response_action: 'errors', errors: { target: `Not allowed: ${refusal}`.slice(0, 150) } });
     }
-    await enqueue({
-      id: `view-${view.id}`,
-      correlationId,
-      createdAt: new Date().toISOString(),
-      origin,
-      kind: 'command',
-      command: c,
-    });
+    try {
+      await enqueue({
+        id: `view-${view.id}`,
+        correlationId,
+        createdAt: new Date().toISOString(),
+        origin,
+        kind: 'command',
+        command: c,
+      });
+    } catch {
+      return ack({ response_action: 'errors', errors: { name: QUEUE_DOWN.slice(0, 150) } });
+    }
     return ack();
   });
 }

@@ -148,6 +148,14 @@ describe('every command, end to end (signed request → ingress → queue → wo
     expect(pasted.replies.join('\n')).toMatch(/revoke_request/);
   });
 
+  it('finds a token by a long name typed in any case (long queries travel only as fingerprints)', async () => {
+    const s = stack();
+    await run(s, ALICE, 'create triton:prod a-very-long-token-name-e2e --tier tier1');
+    const r = await run(s, SAM, 'find A-Very-Long-Token-Name-E2E');
+    expect(r.replies.join('\n')).toMatch(/a-very-long-token-name-e2e/);
+    expect(s.queue.bodies.join('\n')).not.toMatch(/A-Very-Long-Token-Name-E2E/);
+  });
+
   it('reads the audit trail back', async () => {
     const s = stack();
     await run(s, SAM, 'create mailtrap audited-e2e --reason audit-me');

@@ -81,6 +81,29 @@ describe('security, end to end', () => {
     expect(after).not.toContain(secret);
   });
 
+  it('tells a user whose click is refused, instead of doing nothing', async () => {
+    const s = stack();
+    await run(s, ALICE, 'create mailtrap refuse-click-e2e');
+    const find = await run(s, ALICE, 'find refuse-click-e2e');
+    expect(find.replies.join('\n')).toMatch(/revoke_request/);
+    await click(s, ALICE, 'revoke_request');
+    const refused = await click(s, ALICE, 'revoke_confirm');
+    expect(refused.join('\n')).toMatch(/Not allowed/);
+  });
+
+  it('answers with a short error when the queue is down, and does nothing', async () => {
+    const s = stack();
+    const send = s.queue.send.bind(s.queue);
+    s.queue.send = async () => Promise.reject(new Error('SQS unavailable'));
+    try {
+      const r = await s.standin.slashCommand({ user: ALICE, text: 'list mailtrap' });
+      expect(r.status).toBe(200);
+      expect(textOf(r.body)).toMatch(/nothing was done/);
+    } finally {
+      s.queue.send = send;
+    }
+  });
+
   it('refuses bad, missing and expired signatures before any work', async () => {
     const s = stack();
     const body = form({

@@ -171,9 +171,11 @@ export async function rotateToken(ctx: UseCaseContext, ref: Ref, reason: string 
     const how = adapter.capabilities.rotate.mode === 'emulated' ? adapter.capabilities.rotate.how : undefined;
     const fate = fateText(result.old);
     await remember(ctx, record, result.issued);
+    // The record names the rotated token: its REF and last 4; the new one is in the detail.
     await ctx.finishAudit(record, 'succeeded', {
       ref: refText,
-      detail: `new token ${result.issued.summary.ref}; ${fate}`,
+      last4: previous.last4,
+      detail: `new token ${result.issued.summary.ref} (…${result.issued.secret.last4}); ${fate}`,
     });
     if (result.old.fate !== 'expires_later')
       await ctx.deps.stores.tokens.markRevoked(refText, ctx.now().toISOString()).catch(() => undefined);

@@ -117,14 +117,37 @@ export async function listProviders(ctx: UseCaseContext): Promise<Reply> {
   return { kind: 'providers', infos };
 }
 
-/** How a token matches a find query, if it does. A query of 16+ characters is treated as a pasted secret. */
+/** A long find query as the ingress forwards it: fingerprints only (it may be a pasted secret). */
+interface HashedQuery {
+  /** Fingerprint of the text as typed: matches a secret. */
+  secret: string;
+  /** Fingerprint of the text lower-cased: matches a token name exactly. */
+  name: string | undefined;
+}
+
+/** Reads `sha256:<as typed>[:<lower-cased>]`, or fingerprints a long raw query (direct callers). */
+function hashedQuery(query: string, key: string): HashedQuery | undefined {
+  if (query.startsWith('sha256:')) {
+    const [secret = '', name] = query.slice(7).split(':');
+    return { secret, name };
+  }
+  return query.length >= 16
+    ? { secret: fingerprint(query, key), name: fingerprint(query.toLowerCase(), key) }
+    : undefined;
+}
+
+/** How a token matches a find query, if it does. A hashed query matches a secret, or a name exactly. */
 export function matchToken(
   token: TokenSummary,
   query: string,
-  pastedFingerprint: string | undefined,
+  hashed: HashedQuery | undefined,
+  key: string,
 ): MatchKind | undefined {
+  if (hashed) {
+    if (token.fingerprint === hashed.secret) return 'fingerprint';
+    return hashed.name && token.name && fingerprint(token.name.toLowerCase(), key) === hashed.name ? 'name' : undefined;
+  }
   const q = query.toLowerCase();
-  if (pastedFingerprint && token.fingerprint === pastedFingerprint) return 'fingerprint';
   if (/^[0-9a-f]{8,64}$/.test(q) && token.fingerprint?.startsWith(q)) return 'fingerprint';
   if (token.last4 && q.length <= 8 && (q.endsWith(token.last4.toLowerCase()) || token.last4.toLowerCase().endsWith(q)))
     return 'last4';
@@ -139,15 +162,11 @@ export async function findTokens(ctx: UseCaseContext, query: string): Promise<Re
     fanOut(ctx, ctx.deps.registry.connections()),
     ctx.deps.stores.tokens.all().catch(() => []),
   ]);
-  // A query as long as a secret may be one (a leak pasted in): compare fingerprints, never store it.
-  const pasted = query.startsWith('sha256:')
-    ? query.slice(7)
-    : query.length >= 16
-      ? fingerprint(query, ctx.deps.fingerprintKey)
-      : undefined;
-  const shownQuery = pasted ? `a pasted secret (fingerprint ${pasted.slice(0, 12)}…)` : query;
+  const key = ctx.deps.fingerprintKey;
+  const hashed = hashedQuery(query, key);
+  const shownQuery = hashed ? `a long text or pasted secret (fingerprint ${hashed.secret.slice(0, 12)}…)` : query;
   const matches = enrich(tokens, new Map(records.map((r) => [r.ref, r])))
-    .map((token) => ({ token, matchedOn: matchToken(token, query, pasted) }))
+    .map((token) => ({ token, matchedOn: matchToken(token, query, hashed, key) }))
     .filter((m): m is { token: TokenSummary; matchedOn: MatchKind } => m.matchedOn !== undefined);
   return { kind: 'find', query: shownQuery, matches, errors };
 }
