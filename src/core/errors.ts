@@ -73,6 +73,21 @@ export class UnsupportedError extends TokenOpsError {
   }
 }
 
+/** Delivery of a new secret failed, and so did revoking the new token: someone must revoke it by hand. */
+export class UndoFailedError extends TokenOpsError {
+  constructor(
+    readonly ref: string,
+    cause: unknown,
+  ) {
+    super(
+      'delivery_failed',
+      `The new secret could not be delivered, and revoking the new token failed too: revoke ${ref} now.`,
+      { cause },
+    );
+    this.name = 'UndoFailedError';
+  }
+}
+
 /** Narrows an unknown thrown value to a TokenOpsError, wrapping anything else as `internal`. */
 export function asTokenOpsError(err: unknown): TokenOpsError {
   if (err instanceof TokenOpsError) return err;

@@ -93,7 +93,12 @@ export interface RevokeResult {
 
 /** What happens to the old secret after a rotate. */
 export type OldSecretFate =
-  { fate: 'deleted' } | { fate: 'deactivated' } | { fate: 'dead_immediately' } | { fate: 'expires_later'; at: string };
+  | { fate: 'deleted' }
+  | { fate: 'deactivated' }
+  | { fate: 'dead_immediately' }
+  | { fate: 'expires_later'; at: string }
+  /** The new token was delivered but retiring the old one failed: it still works until revoked. */
+  | { fate: 'retire_failed'; reason: string };
 
 /** The outcome of a rotate: the new token and the fate of the old one. */
 export interface RotateResult {

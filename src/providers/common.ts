@@ -1,4 +1,4 @@
-import { TokenOpsError, UnsupportedError } from '../core/errors.js';
+import { TokenOpsError, UndoFailedError, UnsupportedError } from '../core/errors.js';
 import type { AdapterDeps } from './adapter-deps.js';
 import type { ConnectionConfig } from './config.js';
 import { HttpClient } from './http.js';
@@ -59,7 +59,11 @@ export async function emulatedRotate(
   const previous = await adapter.get(id, options);
   const issued = await adapter.create(likeInput(previous), options);
   await deliverOrUndo(adapter, issued, options);
-  const old = await retire(id);
+  // The new secret is in its owner's hands now: a failed retire must not hide that it exists.
+  const old = await retire(id).catch((err: unknown): OldSecretFate => ({
+    fate: 'retire_failed',
+    reason: err instanceof TokenOpsError ? err.message : 'unexpected error',
+  }));
   return { issued, old, previous };
 }
 
@@ -76,7 +80,11 @@ export async function deliverOrUndo(
   try {
     await options.deliver(issued);
   } catch (err) {
-    await adapter.revoke(issued.summary.id, { reason: 'secret could not be delivered' }).catch(() => undefined);
+    const undone = await adapter.revoke(issued.summary.id, { reason: 'secret could not be delivered' }).then(
+      () => true,
+      () => false,
+    );
+    if (!undone) throw new UndoFailedError(issued.summary.ref, err);
     throw err;
   }
 }

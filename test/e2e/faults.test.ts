@@ -58,6 +58,38 @@ describe('provider faults, end to end', () => {
     expect((await click(s, SAM, 'revoke_confirm')).join('\n')).toMatch(/Revoked/);
   });
 
+  it('still records and reports the new token when retiring the old one fails after delivery', async () => {
+    const s = stack();
+    await run(s, SAM, 'create triton:prod retire-fails-e2e --tier tier1');
+    const ref = refsIn(textOf(s.standin.responses.at(-1)?.body))[0] as string;
+    const before = deliveredSecrets(s).length;
+    const off = s.sims['triton:prod']?.inject({
+      fault: { kind: 'status', status: 500 },
+      method: 'PUT',
+      path: /deactivate$/,
+    });
+    const r = await run(s, SAM, `rotate ${ref}`);
+    off?.();
+    expect(deliveredSecrets(s).length - before).toBe(1);
+    expect(r.replies.join('\n')).toMatch(/Rotated/);
+    expect(r.replies.join('\n')).toMatch(/FAILED, so it still works: revoke it now/);
+    expect(auditPosts(s).at(-1)).toMatch(/FAILED/);
+  });
+
+  it('says so plainly when neither delivery nor undoing the new token works', async () => {
+    const s = stack();
+    await run(s, SAM, 'create vectorcharts undo-fails-e2e');
+    const ref = refsIn(textOf(s.standin.responses.at(-1)?.body))[0] as string;
+    s.standin.fail('chat.postEphemeral', 'channel_not_found', 1);
+    const off = s.sims['vectorcharts:default']?.inject({ fault: { kind: 'status', status: 500 }, method: 'DELETE' });
+    const r = await run(s, SAM, `rotate ${ref}`);
+    off?.();
+    expect(r.replies.join('\n')).toMatch(
+      /revoking the new token failed too: revoke vectorcharts:default\/[0-9a-f]{16} now/,
+    );
+    expect(auditPosts(s).at(-1)).toMatch(/failed/);
+  });
+
   it('says a token is unknown', async () => {
     const r = await run(stack(), SAM, 'show mailtrap/999999999');
     expect(r.replies.join('\n')).toMatch(/does not know that token|not found/i);

@@ -1,5 +1,5 @@
 import type { AuditRecord } from '../../core/audit.js';
-import { TokenOpsError, asTokenOpsError } from '../../core/errors.js';
+import { TokenOpsError, UndoFailedError, asTokenOpsError } from '../../core/errors.js';
 import { needsApproval } from '../../core/policy.js';
 import type { Ref } from '../../core/ref.js';
 import { fingerprint } from '../../core/secret.js';
@@ -30,6 +30,8 @@ export function fateText(fate: OldSecretFate): string {
       return 'the old secret stopped working at once';
     case 'expires_later':
       return `the old secret keeps working until ${fate.at} (provider grace period); revoke it now if it leaked`;
+    case 'retire_failed':
+      return `retiring the old token FAILED, so it still works: revoke it now (${fate.reason})`;
   }
 }
 
@@ -177,7 +179,7 @@ export async function rotateToken(ctx: UseCaseContext, ref: Ref, reason: string 
       last4: previous.last4,
       detail: `new token ${result.issued.summary.ref} (…${result.issued.secret.last4}); ${fate}`,
     });
-    if (result.old.fate !== 'expires_later')
+    if (result.old.fate !== 'expires_later' && result.old.fate !== 'retire_failed')
       await ctx.deps.stores.tokens.markRevoked(refText, ctx.now().toISOString()).catch(() => undefined);
     return {
       kind: 'secret_sent',
@@ -188,15 +190,26 @@ export async function rotateToken(ctx: UseCaseContext, ref: Ref, reason: string 
       oldFate: fate,
     };
   } catch (err) {
+    if (err instanceof UndoFailedError) {
+      await ctx.finishAudit(record, 'failed', {
+        errorCode: 'delivery_failed',
+        detail: `secret not delivered; revoking the new token ${err.ref} failed too`,
+      });
+      throw err;
+    }
     if (deliveryFailed) {
       await ctx.finishAudit(record, 'undone', {
         errorCode: 'delivery_failed',
         detail: 'secret not delivered; the new token was revoked again',
       });
-      const oldStays = adapter.capabilities.rotate.mode === 'emulated' ? ' and the old one left working' : '';
+      // Emulated rotation retires the old token only after delivery; a provider's own rotation already did.
+      const old =
+        adapter.capabilities.rotate.mode === 'emulated'
+          ? 'The old token was left working.'
+          : 'The provider has already retired the old secret (or started its grace period): rotate again or create a new token.';
       throw new TokenOpsError(
         'delivery_failed',
-        `The new secret could not be delivered to your DM, so the new token was revoked again${oldStays}.`,
+        `The new secret could not be delivered to your DM, so the new token was revoked again. ${old}`,
       );
     }
     await ctx.finishAudit(record, 'failed', { errorCode: asTokenOpsError(err).code });
