@@ -10,6 +10,12 @@ import { documentClient } from '../store/table.js';
 import { startLocalDynamo } from './dynalite.js';
 import { serveLambda, type HttpApiHandler } from './lambda-bridge.js';
 
+/** Runs `fn` once; later calls get the same promise (a stop can be asked for twice). */
+function once(fn: () => Promise<void>): () => Promise<void> {
+  let done: Promise<void> | undefined;
+  return () => (done ??= fn());
+}
+
 /**
  * `npm start -- --config FILE`: the same app against real providers and real Slack, without AWS.
  * Socket Mode when the config has an app-level token; otherwise the Lambda ingress served on PORT.
@@ -60,10 +66,10 @@ export async function startWithConfig(
       `tokenops is connected to Slack over Socket Mode (config ${file}); store: ${dynamo.endpoint}. Stop with Ctrl+C.`,
     );
     return {
-      async close() {
+      close: once(async () => {
         await app.stop();
         await dynamo.close();
-      },
+      }),
     };
   }
   const receiver = new AwsLambdaReceiver({ signingSecret: slack.signingSecret, logLevel: LogLevel.ERROR });
@@ -74,10 +80,10 @@ export async function startWithConfig(
   );
   return {
     url,
-    async close() {
+    close: once(async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await dynamo.close();
-    },
+    }),
   };
 }

@@ -71,6 +71,14 @@ function permissionFor(c: Command): { action: PolicyAction; provider?: ProviderT
   }
 }
 
+/** A short id for one request, shown to the user on a failure and carried by every log line. */
+const newCorrelationId = (): string => randomUUID().slice(0, 13);
+
+/** The job for a command a user asked for. */
+function commandJob(id: string, correlationId: string, origin: JobOrigin, command: Command): Job {
+  return { id, correlationId, createdAt: new Date().toISOString(), origin, kind: 'command', command };
+}
+
 /** An ephemeral ack body. */
 const ephemeral = (view: View): Record<string, unknown> => ({ response_type: 'ephemeral', ...view });
 
@@ -160,7 +168,7 @@ export function registerListeners(app: App, deps: IngressDeps): void {
   };
 
   app.command('/token', async ({ command, ack, client }: SlackCommandMiddlewareArgs & AllMiddlewareArgs) => {
-    const correlationId = randomUUID().slice(0, 13);
+    const correlationId = newCorrelationId();
     const parsed = parseCommand(command.text);
     if (!parsed.ok) return ack(ephemeral(errorView(parsed.error, { usage: parsed.usage })));
     let c = parsed.command;
@@ -224,14 +232,7 @@ export function registerListeners(app: App, deps: IngressDeps): void {
       c = { ...c, query: `sha256:${fingerprint(c.query, key)}:${fingerprint(c.query.toLowerCase(), key)}` };
     }
     try {
-      await enqueue({
-        id: command.trigger_id,
-        correlationId,
-        createdAt: new Date().toISOString(),
-        origin,
-        kind: 'command',
-        command: c,
-      });
+      await enqueue(commandJob(command.trigger_id, correlationId, origin, c));
     } catch {
       return ack(ephemeral(errorView(QUEUE_DOWN, { correlationId })));
     }
@@ -251,7 +252,7 @@ export function registerListeners(app: App, deps: IngressDeps): void {
     async ({ body, action }: ButtonArgs) =>
       enqueue({
         id: body.trigger_id,
-        correlationId: randomUUID().slice(0, 13),
+        correlationId: newCorrelationId(),
         createdAt: new Date().toISOString(),
         origin: originOf(body),
         kind: 'approval',
@@ -262,7 +263,7 @@ export function registerListeners(app: App, deps: IngressDeps): void {
   /** Every button, by action id. One Bolt listener serves them all: Bolt runs each listener's middleware on every request. */
   const buttons: Record<string, (a: ButtonArgs) => Promise<void>> = {
     async revoke_confirm({ body, action, respond }) {
-      const correlationId = randomUUID().slice(0, 13);
+      const correlationId = newCorrelationId();
       const origin = originOf(body, true);
       const { ref: refText, reason } = JSON.parse(action.value ?? '{}') as { ref?: string; reason?: string };
       const ref = await hashed(parseRef(refText ?? ''));
@@ -278,14 +279,7 @@ export function registerListeners(app: App, deps: IngressDeps): void {
         } as never);
         return auditRefusal(origin, correlationId, command, refusal);
       }
-      await enqueue({
-        id: body.trigger_id,
-        correlationId,
-        createdAt: new Date().toISOString(),
-        origin,
-        kind: 'command',
-        command,
-      });
+      await enqueue(commandJob(body.trigger_id, correlationId, origin, command));
     },
     async revoke_cancel({ respond }) {
       await respond({ delete_original: true });
@@ -309,7 +303,7 @@ export function registerListeners(app: App, deps: IngressDeps): void {
       await buttons[args.action.action_id]?.(args as ButtonArgs);
     } catch (err) {
       // The click was acked already: tell the person, or a revoke would silently not happen.
-      const correlationId = randomUUID().slice(0, 13);
+      const correlationId = newCorrelationId();
       deps.log.error('button failed', { actionId: args.action.action_id, correlationId, error: (err as Error).name });
       const view = errorView(QUEUE_DOWN, { correlationId });
       await args
@@ -329,7 +323,7 @@ export function registerListeners(app: App, deps: IngressDeps): void {
       responseUrl: meta.responseUrl,
     };
     const c = result.command;
-    const correlationId = randomUUID().slice(0, 13);
+    const correlationId = newCorrelationId();
     const need = permissionFor(c);
     const refusal = await allowed(origin.userId, origin.teamId, need.action, need.provider).catch(
       () => 'Slack could not confirm who you are.',
@@ -339,14 +333,7 @@ export function registerListeners(app: App, deps: IngressDeps): void {
       return ack({ response_action: 'errors', errors: { target: `Not allowed: ${refusal}`.slice(0, 150) } });
     }
     try {
-      await enqueue({
-        id: `view-${view.id}`,
-        correlationId,
-        createdAt: new Date().toISOString(),
-        origin,
-        kind: 'command',
-        command: c,
-      });
+      await enqueue(commandJob(`view-${view.id}`, correlationId, origin, c));
     } catch {
       return ack({ response_action: 'errors', errors: { name: QUEUE_DOWN.slice(0, 150) } });
     }

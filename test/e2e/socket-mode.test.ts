@@ -1,14 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { DEMO_USERS, LOCAL } from '../../src/local/demo.js';
-import { startSlackStandin, type SlackStandin } from '../../src/local/slack-standin/index.js';
-import { startWithConfig } from '../../src/local/with-config.js';
-import { startMailtrapSimulator } from '../simulators/mailtrap.js';
+import type { SlackStandin } from '../../src/local/slack-standin/index.js';
+import { LOCAL } from '../../src/local/demo.js';
+import { configFor, useConfigEdges } from './config-mode.js';
 import { refsIn, textOf } from './harness.js';
 
 const APP_TOKEN = 'xapp-1-local-socket-mode';
@@ -76,53 +72,14 @@ async function fakeSocketSlack(
 }
 
 describe('npm start -- --config FILE with an app token (Socket Mode)', () => {
-  const closers: (() => Promise<unknown>)[] = [];
-  afterAll(async () => {
-    for (const c of closers.reverse()) await c();
-  });
+  const edges = useConfigEdges();
 
   it('connects over Socket Mode, acks a slash command on the socket, and answers from the provider', async () => {
-    const sim = await startMailtrapSimulator({ demo: true });
-    closers.push(() => sim.close());
-    const standin = await startSlackStandin({
-      signingSecret: 'unused-in-socket-mode',
-      botToken: 'xoxb-sock',
-      teamId: LOCAL.teamId,
-      botUserId: LOCAL.botUserId,
-      botId: LOCAL.botId,
-      users: DEMO_USERS,
-      channels: [
-        { id: 'C0GENERAL', name: 'general' },
-        { id: 'C0AUDIT', name: 'audit' },
-      ],
-      auditChannel: 'C0AUDIT',
-    });
-    closers.push(() => standin.close());
+    const { sim, standin } = await edges.start('unused-in-socket-mode');
     const slack = await fakeSocketSlack(standin);
-    closers.push(() => slack.close());
-    const config = {
-      slack: {
-        signingSecret: 'unused-in-socket-mode',
-        botToken: 'xoxb-sock',
-        appToken: APP_TOKEN,
-        botId: LOCAL.botId,
-        botUserId: LOCAL.botUserId,
-        apiUrl: slack.apiUrl,
-        allowedTeams: [LOCAL.teamId],
-        auditChannel: 'C0AUDIT',
-      },
-      fingerprintKey: 'a-local-fingerprint-key-0123',
-      policy: {
-        roles: { engineer: { grants: { '*': ['list'] } } },
-        members: [{ user: 'U0ALICE', roles: ['engineer'] }],
-      },
-      connections: [{ provider: 'mailtrap', name: 'default', baseUrl: sim.url, ...sim.connectionConfig() }],
-    };
-    const file = join(mkdtempSync(join(tmpdir(), 'tokenops-sock-')), 'tokenops.config.json');
-    writeFileSync(file, JSON.stringify(config));
-    const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
-    const running = await startWithConfig(file, { port: 0, log: quiet });
-    closers.push(() => running.close());
+    const running = await edges.run(
+      configFor(sim, { signingSecret: 'unused-in-socket-mode', appToken: APP_TOKEN, apiUrl: slack.apiUrl }),
+    );
     const ws = await slack.socket;
     const ack = new Promise<{ envelope_id: string; payload?: unknown }>((resolve) =>
       ws.on('message', (m) => resolve(JSON.parse(String(m)))),
@@ -152,5 +109,7 @@ describe('npm start -- --config FILE with an app token (Socket Mode)', () => {
       10_000,
     );
     expect(refsIn(textOf(answer.args)).length).toBeGreaterThan(0);
+    await running.close(); // the Socket Mode client goes before the socket it holds
+    await slack.close();
   });
 });

@@ -1,59 +1,19 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { DEMO_USERS, LOCAL } from '../../src/local/demo.js';
-import { startSlackStandin } from '../../src/local/slack-standin/index.js';
+import { describe, expect, it } from 'vitest';
 import { startWithConfig } from '../../src/local/with-config.js';
-import { startMailtrapSimulator } from '../simulators/mailtrap.js';
+import { configFor, useConfigEdges } from './config-mode.js';
 import { refsIn, textOf } from './harness.js';
 
 const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 describe('npm start -- --config FILE (real Slack and providers, here stood in for)', () => {
-  const closers: (() => Promise<unknown>)[] = [];
-  afterAll(async () => {
-    for (const c of closers.reverse()) await c();
-  });
+  const edges = useConfigEdges();
 
   it('serves the ingress for a config file and answers a signed command from the configured provider', async () => {
-    const sim = await startMailtrapSimulator({ demo: true });
-    closers.push(() => sim.close());
-    const standin = await startSlackStandin({
-      signingSecret: 'cfg-signing-secret',
-      botToken: 'xoxb-cfg',
-      teamId: LOCAL.teamId,
-      botUserId: LOCAL.botUserId,
-      botId: LOCAL.botId,
-      users: DEMO_USERS,
-      channels: [
-        { id: 'C0GENERAL', name: 'general' },
-        { id: 'C0AUDIT', name: 'audit' },
-      ],
-      auditChannel: 'C0AUDIT',
-    });
-    closers.push(() => standin.close());
-    const config = {
-      slack: {
-        signingSecret: 'cfg-signing-secret',
-        botToken: 'xoxb-cfg',
-        botId: LOCAL.botId,
-        botUserId: LOCAL.botUserId,
-        apiUrl: standin.apiUrl,
-        allowedTeams: [LOCAL.teamId],
-        auditChannel: 'C0AUDIT',
-      },
-      fingerprintKey: 'a-local-fingerprint-key-0123',
-      policy: {
-        roles: { engineer: { grants: { '*': ['list'] } } },
-        members: [{ user: 'U0ALICE', roles: ['engineer'] }],
-      },
-      connections: [{ provider: 'mailtrap', name: 'default', baseUrl: sim.url, ...sim.connectionConfig() }],
-    };
-    const file = join(mkdtempSync(join(tmpdir(), 'tokenops-cfg-')), 'tokenops.config.json');
-    writeFileSync(file, JSON.stringify(config));
-    const running = await startWithConfig(file, { port: 0, log: quiet });
-    closers.push(() => running.close());
+    const { sim, standin } = await edges.start('cfg-signing-secret');
+    const running = await edges.run(configFor(sim, { signingSecret: 'cfg-signing-secret', apiUrl: standin.apiUrl }));
     standin.setRequestUrl(running.url as string);
     const res = await standin.slashCommand({ user: 'U0ALICE', text: 'list mailtrap' });
     expect(textOf(res.body)).toMatch(/Working on it/);
