@@ -15,7 +15,8 @@ import type {
 import type { AdapterDeps } from '../adapter-deps.js';
 import { connectionHttp, deliverOrUndo, pick, requireCredentials, unsupported } from '../common.js';
 import type { ConnectionOf } from '../config.js';
-import { HttpClient, walkCursorPages, type HttpRequest } from '../http.js';
+import { HttpClient, type HttpRequest } from '../http.js';
+import { walkCursorPages } from '../pagination.js';
 import {
   cobaltErrorMessage,
   cobaltListResponse,

@@ -16,7 +16,8 @@ import type {
 import type { AdapterDeps } from '../adapter-deps.js';
 import { connectionHttp, emulatedRotate, pick, requireCredentials } from '../common.js';
 import type { ConnectionOf } from '../config.js';
-import { HttpClient, walkNumberedPages, type HttpRequest } from '../http.js';
+import { HttpClient, type HttpRequest } from '../http.js';
+import { walkNumberedPages } from '../pagination.js';
 import { tritonCreateResponse, tritonErrorMessage, tritonListResponse, type TritonToken } from './schemas.js';
 
 /** What the Triton One adapter can do: no get, delete or rotate calls exist, so those are composed. */

@@ -4,13 +4,11 @@ import { RateLimitedError, TokenOpsError } from '../../../src/core/errors.js';
 import {
   HttpClient,
   codeForStatus,
-  mapLimit,
   parseRetryAfter,
   scrubCredentials,
-  walkCursorPages,
-  walkNumberedPages,
   type HttpClientOptions,
 } from '../../../src/providers/http.js';
+import { mapLimit, walkCursorPages, walkNumberedPages } from '../../../src/providers/pagination.js';
 import { SimServer } from '../../simulators/base.js';
 
 const list = z.object({ items: z.array(z.string()) });

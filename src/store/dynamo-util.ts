@@ -1,0 +1,27 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { TokenOpsError } from '../core/errors.js';
+import { TABLE_SCHEMA } from './table.js';
+
+/** The audit/owner index of the one table. */
+export const INDEX = TABLE_SCHEMA.index.name;
+
+/** Wraps store failures in one typed error, so callers can fail closed or carry on. */
+export async function guarded<T>(what: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof TokenOpsError) throw err;
+    throw new TokenOpsError('audit_unavailable', `The tokenops store could not ${what}.`, { cause: err });
+  }
+}
+
+/** True when a conditional write was refused (the item exists, or is not in the expected state). */
+export const isConditionFailure = (err: unknown): boolean =>
+  err instanceof ConditionalCheckFailedException ||
+  (err as { name?: string }).name === 'ConditionalCheckFailedException';
+
+/** An item without its key attributes: the record it stores. */
+export function strip<T>(item: Record<string, unknown>): T {
+  const { pk: _pk, sk: _sk, gsi1pk: _g, gsi1sk: _s, ttl: _t, ...rest } = item;
+  return rest as T;
+}
