@@ -262,3 +262,25 @@ export class FixedWindowLimiter {
     return { remaining: this.limit - w.count };
   }
 }
+
+/** What the class-style simulators share: their server's request log and fault controls. */
+export abstract class SimulatorBase {
+  protected readonly server = new SimServer();
+
+  /** Every request seen, in order. */
+  get requests(): RecordedRequest[] {
+    return this.server.requests;
+  }
+
+  inject(rule: FaultRule): () => void {
+    return this.server.inject(rule);
+  }
+
+  clearFaults(): void {
+    this.server.clearFaults();
+  }
+
+  setLatency(ms: number): void {
+    this.server.setLatency(ms);
+  }
+}

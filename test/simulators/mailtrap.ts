@@ -3,11 +3,10 @@ import {
   FixedWindowLimiter,
   header,
   hex,
-  SimServer,
-  type FaultRule,
   type ProviderSimulator,
   type SimRequest,
   type SimResponse,
+  SimulatorBase,
 } from './base.js';
 
 /** A permission entry; `resource_id` may be a number or a string on the wire. */
@@ -56,14 +55,13 @@ const objectBody = (req: SimRequest): Body =>
  * A faithful Mailtrap Account Management simulator (providers.md §4.11): both path styles, both auth
  * headers, the recorded error bodies, reset with a 12-hour grace, and 150 requests / 10 s per token.
  */
-export class MailtrapSimulator implements ProviderSimulator {
+export class MailtrapSimulator extends SimulatorBase implements ProviderSimulator {
   readonly provider = 'mailtrap' as const;
   url = '';
   /** The account the admin credential manages. */
   readonly accountId = randomInt(1_000, 900_000);
   /** An account that exists but the credential cannot reach (for 403s). */
   readonly foreignAccountId = this.accountId + 1;
-  readonly #server = new SimServer();
   readonly #tokens = new Map<number, MailtrapSimToken>();
   readonly #limiter = new FixedWindowLimiter(150, 10_000);
   readonly #accounts = new Map([
@@ -77,37 +75,22 @@ export class MailtrapSimulator implements ProviderSimulator {
   readonly #options: MailtrapSimOptions;
 
   constructor(options: MailtrapSimOptions = {}) {
+    super();
     this.#options = options;
     this.#bot = this.add({ name: 'tokenops', expires_at: null, resources: this.#account(100) });
     this.#routes();
     if (options.demo) this.#seedDemo();
   }
 
-  get requests() {
-    return this.#server.requests;
-  }
-
   /** Listens on loopback. */
   async listen(port = 0): Promise<this> {
-    this.url = await this.#server.listen(port);
+    this.url = await this.server.listen(port);
     return this;
   }
 
   connectionConfig(): Record<string, unknown> {
     const credentials = { token: this.#bot.token };
     return this.#options.pathStyle === 'unscoped' ? { credentials } : { credentials, accountId: this.accountId };
-  }
-
-  inject(rule: FaultRule): () => void {
-    return this.#server.inject(rule);
-  }
-
-  clearFaults(): void {
-    this.#server.clearFaults();
-  }
-
-  setLatency(ms: number): void {
-    this.#server.setLatency(ms);
   }
 
   /** Moves the simulator's clock forward (grace periods, expiry). */
@@ -138,7 +121,7 @@ export class MailtrapSimulator implements ProviderSimulator {
   }
 
   close(): Promise<void> {
-    return this.#server.close();
+    return this.server.close();
   }
 
   /** Creates a token in state, as the web app would. */
@@ -186,7 +169,7 @@ export class MailtrapSimulator implements ProviderSimulator {
       return t && this.#tokens.delete(t.id) ? { status: 204 } : NOT_FOUND;
     });
     this.#both('POST', '/ID/reset', (req, ctx) => this.#reset(objectBody(req), ctx));
-    this.#server.route(
+    this.server.route(
       'GET',
       /^\/api\/accounts$/,
       this.#guard((_req, caller) => {
@@ -227,8 +210,8 @@ export class MailtrapSimulator implements ProviderSimulator {
       const tokenId = req.params[0] ? Number(req.params[0]) : undefined;
       return fn(req, { caller, accountId: caller.accountId, tokenId });
     });
-    this.#server.route(method, new RegExp(`^/api/accounts/(\\d+)/api_tokens${tail}$`), scoped);
-    this.#server.route(method, new RegExp(`^/api/api_tokens${tail}$`), unscoped);
+    this.server.route(method, new RegExp(`^/api/accounts/(\\d+)/api_tokens${tail}$`), scoped);
+    this.server.route(method, new RegExp(`^/api/api_tokens${tail}$`), unscoped);
   }
 
   #find(ctx: Ctx): MailtrapSimToken | undefined {

@@ -1,12 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import {
-  header,
-  SimServer,
-  type FaultRule,
-  type ProviderSimulator,
-  type SimRequest,
-  type SimResponse,
-} from './base.js';
+import { header, type ProviderSimulator, type SimRequest, type SimResponse, SimulatorBase } from './base.js';
 
 /** A Vaultoro API token as the simulator keeps it. */
 interface SimToken {
@@ -48,45 +41,29 @@ function jwtLike(): string {
  * empty list is a 404 with `{data: []}`, create needs the dashboard's captcha, and API tokens work on
  * `/v1/me` through the `VTOKEN` header.
  */
-export class VaultoroSimulator implements ProviderSimulator {
+export class VaultoroSimulator extends SimulatorBase implements ProviderSimulator {
   readonly provider = 'vaultoro' as const;
   url = '';
   /** The captcha value only "the dashboard" knows: POST /v1/tokens with it succeeds. */
   readonly captcha = b64url(12);
-  readonly #server = new SimServer();
   readonly #mainBearer = jwtLike();
   readonly #tokens = new Map<string, SimToken>();
   #offsetMs = 0;
 
   constructor(options: VaultoroSimOptions = {}) {
+    super();
     this.#routes();
     if (options.demo) this.#seedDemo();
   }
 
-  get requests() {
-    return this.#server.requests;
-  }
-
   /** Listens on loopback. */
   async listen(port = 0): Promise<this> {
-    this.url = await this.#server.listen(port);
+    this.url = await this.server.listen(port);
     return this;
   }
 
   connectionConfig(): Record<string, unknown> {
     return { credentials: { bearerToken: this.#mainBearer } };
-  }
-
-  inject(rule: FaultRule): () => void {
-    return this.#server.inject(rule);
-  }
-
-  clearFaults(): void {
-    this.#server.clearFaults();
-  }
-
-  setLatency(ms: number): void {
-    this.#server.setLatency(ms);
   }
 
   /** Moves the simulator's clock forward (expiry). */
@@ -115,7 +92,7 @@ export class VaultoroSimulator implements ProviderSimulator {
   }
 
   close(): Promise<void> {
-    return this.#server.close();
+    return this.server.close();
   }
 
   #nowS(): number {
@@ -137,7 +114,7 @@ export class VaultoroSimulator implements ProviderSimulator {
   #routes(): void {
     const guard = (fn: (req: SimRequest) => SimResponse) => (req: SimRequest) =>
       this.#authorized(req) ? fn(req) : UNAUTHORIZED;
-    this.#server.route(
+    this.server.route(
       'GET',
       /^\/v1\/tokens\/?$/,
       guard(() => {
@@ -151,12 +128,12 @@ export class VaultoroSimulator implements ProviderSimulator {
         return { status: data.length === 0 ? 404 : 200, body: { data } };
       }),
     );
-    this.#server.route(
+    this.server.route(
       'POST',
       /^\/v1\/tokens\/?$/,
       guard((req) => this.#create(req.body)),
     );
-    this.#server.route(
+    this.server.route(
       'DELETE',
       /^\/v1\/tokens\/([^/]+)$/,
       guard((req) =>
@@ -166,7 +143,7 @@ export class VaultoroSimulator implements ProviderSimulator {
       ),
     );
     // Managed tokens authenticate with VTOKEN (Node lower-cases header names, so any spelling works).
-    this.#server.route('GET', /^\/v1\/me\/?$/, (req) => {
+    this.server.route('GET', /^\/v1\/me\/?$/, (req) => {
       const t = [...this.#tokens.values()].find((x) => x.token === header(req, 'vtoken'));
       if (!t || t.expires <= this.#nowS()) return UNAUTHORIZED;
       return { status: 200, body: { data: { id: 'u-3a91', email: 'treasury@example.com', verified: true } } };

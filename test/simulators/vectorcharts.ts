@@ -1,15 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { fingerprint } from '../../src/core/secret.js';
 import { CONTRACT_DEPS } from '../contract/target.js';
-import {
-  header,
-  hex,
-  SimServer,
-  type FaultRule,
-  type ProviderSimulator,
-  type SimRequest,
-  type SimResponse,
-} from './base.js';
+import { header, hex, type ProviderSimulator, type SimRequest, type SimResponse, SimulatorBase } from './base.js';
 
 /** A portal user. The docs show both integer and UUID user ids, so the simulator has one of each. */
 interface SimUser {
@@ -53,13 +45,12 @@ const bearerOf = (req: SimRequest): string | undefined => /^Bearer (.+)$/.exec(h
  * A faithful Vector Charts OEM Portal simulator (providers.md §2.10): login sessions, API tokens whose id
  * is the secret, POST-to-update, 204 deletes, and a Core API that honours `restrictions.hosts`.
  */
-export class VectorchartsSimulator implements ProviderSimulator {
+export class VectorchartsSimulator extends SimulatorBase implements ProviderSimulator {
   readonly provider = 'vectorcharts' as const;
   /** The portal base URL (`<root>/api/portal`), for the connection config. */
   url = '';
   /** The server root: the Core API lives at `<root>/core/v1/...`. */
   root = '';
-  readonly #server = new SimServer();
   readonly #key: string;
   readonly #admin: SimUser = {
     id: randomUUID(),
@@ -74,19 +65,16 @@ export class VectorchartsSimulator implements ProviderSimulator {
   #logins = 0;
 
   constructor(options: VectorchartsSimOptions = {}) {
+    super();
     this.#key = options.fingerprintKey ?? CONTRACT_DEPS.fingerprintKey;
     this.#routes();
     if (options.demo) this.#seedDemo();
     if (options.auth === 'apiToken') this.#apiTokenCred = this.#add(this.#admin, 'tokenops', null);
   }
 
-  get requests() {
-    return this.#server.requests;
-  }
-
   /** Listens on loopback. */
   async listen(port = 0): Promise<this> {
-    this.root = await this.#server.listen(port);
+    this.root = await this.server.listen(port);
     this.url = `${this.root}/api/portal`;
     return this;
   }
@@ -94,18 +82,6 @@ export class VectorchartsSimulator implements ProviderSimulator {
   connectionConfig(): Record<string, unknown> {
     if (this.#apiTokenCred) return { credentials: { apiToken: this.#apiTokenCred.id } };
     return { credentials: { username: this.#admin.username, password: this.#admin.password } };
-  }
-
-  inject(rule: FaultRule): () => void {
-    return this.#server.inject(rule);
-  }
-
-  clearFaults(): void {
-    this.#server.clearFaults();
-  }
-
-  setLatency(ms: number): void {
-    this.#server.setLatency(ms);
   }
 
   /** Ends every portal session, as a logout or a server restart would. */
@@ -140,7 +116,7 @@ export class VectorchartsSimulator implements ProviderSimulator {
   }
 
   close(): Promise<void> {
-    return this.#server.close();
+    return this.server.close();
   }
 
   #add(user: SimUser, name: string, hosts: string[] | null, createdAt = Date.now()): VectorchartsSimToken {
@@ -170,15 +146,15 @@ export class VectorchartsSimulator implements ProviderSimulator {
 
   /** Registers a portal route that needs a bearer. */
   #authed(method: string, pattern: RegExp, fn: (req: SimRequest, user: SimUser) => SimResponse): void {
-    this.#server.route(method, pattern, (req) => {
+    this.server.route(method, pattern, (req) => {
       const user = this.#caller(req);
       return user ? fn(req, user) : UNAUTHORIZED;
     });
   }
 
   #routes(): void {
-    this.#server.route('POST', /^\/api\/portal\/v1\/auth\/login$/, (req) => this.#login(req));
-    this.#server.route('POST', /^\/api\/portal\/v1\/auth\/logout$/, (req) =>
+    this.server.route('POST', /^\/api\/portal\/v1\/auth\/login$/, (req) => this.#login(req));
+    this.server.route('POST', /^\/api\/portal\/v1\/auth\/logout$/, (req) =>
       this.#sessions.delete(bearerOf(req) ?? '') ? { status: 204 } : UNAUTHORIZED,
     );
     const one = /^\/api\/portal\/v1\/apiTokens\/([^/]+)$/;
@@ -192,7 +168,7 @@ export class VectorchartsSimulator implements ProviderSimulator {
     this.#authed('POST', one, (req) => this.#update(idOf(req), req.body));
     this.#authed('DELETE', one, (req) => (this.#tokens.delete(idOf(req)) ? { status: 204 } : NOT_FOUND));
     // The Core API (styles, tiles) accepts API tokens only, as a Bearer header or `?token=`.
-    this.#server.route('GET', /^\/core\/v1\/(styles|tiles)(\/.*)?$/, (req) => this.#coreUse(req));
+    this.server.route('GET', /^\/core\/v1\/(styles|tiles)(\/.*)?$/, (req) => this.#coreUse(req));
   }
 
   #login(req: SimRequest): SimResponse {
