@@ -1,32 +1,11 @@
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, type TestContext } from 'vitest';
-import { RateLimitedError, TokenOpsError, UnsupportedError } from '../../src/core/errors.js';
+import { RateLimitedError, UnsupportedError } from '../../src/core/errors.js';
 import type { Action, IssuedToken, ProviderAdapter } from '../../src/core/token.js';
 import type { Fault, ProviderSimulator } from '../simulators/base.js';
 import type { ContractPair } from './target.js';
 import { TARGETS } from './targets/index.js';
-
-/** Catches what a promise rejects with (and fails the test if it resolves). */
-async function rejection(p: Promise<unknown>): Promise<TokenOpsError> {
-  try {
-    await p;
-  } catch (err) {
-    if (!(err instanceof TokenOpsError)) throw err;
-    return err;
-  }
-  throw new Error('expected the call to fail');
-}
-
-/** Everything an error could leak through: message, fields, JSON, util.inspect, and its causes. */
-function errorText(err: unknown): string {
-  const parts: string[] = [];
-  let e: unknown = err;
-  for (let depth = 0; e && depth < 5; depth++) {
-    parts.push(String(e), inspect(e, { depth: 5 }), JSON.stringify(e) ?? '');
-    e = (e as { cause?: unknown }).cause;
-  }
-  return parts.join('\n');
-}
+import { caught, errorText } from '../support/errors.js';
 
 const MUTATING = /POST|PUT|DELETE|PATCH/;
 
@@ -88,7 +67,7 @@ describe.each(TARGETS.map((t) => [t.provider, t] as const))('%s adapter contract
       const { id } = await freshToken('contract-unsupported');
       for (const action of missing) {
         const call = action === 'create' ? adapter.create(target.createInput) : adapter[action](id);
-        const err = await rejection(call);
+        const err = await caught(call);
         expect(err, action).toBeInstanceOf(UnsupportedError);
         expect(err.message).toContain((err as UnsupportedError).where);
       }
@@ -117,7 +96,7 @@ describe.each(TARGETS.map((t) => [t.provider, t] as const))('%s adapter contract
     });
 
     it('rejects wrong credentials with an auth error', async () => {
-      const err = await rejection(pair.adapterWithBadCredentials().list());
+      const err = await caught(pair.adapterWithBadCredentials().list());
       expect(err.code).toBe('auth');
     });
   });
@@ -128,7 +107,7 @@ describe.each(TARGETS.map((t) => [t.provider, t] as const))('%s adapter contract
       const got = await adapter.get(a.id);
       expect(got.id).toBe(a.id);
       expect(JSON.stringify(got)).not.toContain(a.secret);
-      const err = await rejection(adapter.get(`${a.id.slice(0, -3)}zzz`));
+      const err = await caught(adapter.get(`${a.id.slice(0, -3)}zzz`));
       expect(err.code).toBe('not_found');
     });
   });
@@ -154,7 +133,7 @@ describe.each(TARGETS.map((t) => [t.provider, t] as const))('%s adapter contract
       s.inject({ fault: { kind: 'status', status: 503 }, method: 'POST', times: 1 });
       const posts = (): number => s.requests.filter((r) => r.method === 'POST').length;
       const before = posts();
-      const err = await rejection(adapter.create({ ...target.createInput, name: 'contract-no-dup' }));
+      const err = await caught(adapter.create({ ...target.createInput, name: 'contract-no-dup' }));
       expect(err.code).toBe('provider_unavailable');
       expect(posts() - before).toBe(1);
     });
@@ -252,7 +231,7 @@ describe.each(TARGETS.map((t) => [t.provider, t] as const))('%s adapter contract
     it.for(cases)('maps %s on list to %s', async ([, fault, code], ctx) => {
       const s = needsSim(ctx);
       s.inject({ fault, method: 'GET' });
-      const err = await rejection(adapter.list());
+      const err = await caught(adapter.list());
       expect(err.code).toBe(code);
       expect(err.provider).toBe(target.provider);
     });
@@ -273,7 +252,7 @@ describe.each(TARGETS.map((t) => [t.provider, t] as const))('%s adapter contract
     it('gives up on a long Retry-After with a rate_limited error that carries it', async (ctx) => {
       const s = needsSim(ctx);
       s.inject({ fault: { kind: 'rate_limit', status: 429, retryAfter: '120' }, method: 'GET' });
-      const err = await rejection(adapter.list());
+      const err = await caught(adapter.list());
       expect(err).toBeInstanceOf(RateLimitedError);
       expect((err as RateLimitedError).retryAfterMs).toBe(120_000);
     });
@@ -282,7 +261,7 @@ describe.each(TARGETS.map((t) => [t.provider, t] as const))('%s adapter contract
       const s = needsSim(ctx);
       s.inject({ fault: { kind: 'status', status: 503 }, method: 'GET' });
       const before = s.requests.length;
-      await rejection(adapter.list());
+      await caught(adapter.list());
       expect(s.requests.length - before).toBeLessThanOrEqual(3);
     });
 
@@ -291,7 +270,7 @@ describe.each(TARGETS.map((t) => [t.provider, t] as const))('%s adapter contract
       s.inject({ fault: { kind: 'latency', ms: 1_500 }, method: 'GET' });
       const fast = pair.adapterWithTimeout?.(200);
       if (!fast) ctx.skip();
-      const err = await rejection((fast as ProviderAdapter).list());
+      const err = await caught((fast as ProviderAdapter).list());
       expect(err.code).toBe('provider_unavailable');
     });
   });

@@ -7,6 +7,7 @@ import { createCobaltAdapter } from '../../../src/providers/cobalt/adapter.js';
 import type { ConnectionOf } from '../../../src/providers/config.js';
 import { header } from '../../simulators/base.js';
 import { startCobaltSimulator, type CobaltSimulator, type CobaltSimulatorOptions } from '../../simulators/cobalt.js';
+import { caught } from '../../support/errors.js';
 
 const DEPS = { fingerprintKey: 'unit-key', retry: { maxRetries: 1, retryBaseMs: 1, maxRetryAfterMs: 100 } };
 const V2 = 'application/vnd.cobalt.v2+json';
@@ -18,15 +19,6 @@ async function setup(options: CobaltSimulatorOptions = {}): Promise<{ s: CobaltS
   sim = s;
   const conn = { provider: 'cobalt', name: 'unit', baseUrl: s.url, ...s.connectionConfig() } as ConnectionOf<'cobalt'>;
   return { s, adapter: createCobaltAdapter(conn, DEPS) };
-}
-
-async function caught(p: Promise<unknown>): Promise<TokenOpsError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(err instanceof TokenOpsError)) throw new Error(`expected a TokenOpsError, got ${String(err)}`);
-  return err;
 }
 
 /** A raw call to the simulator with the management token, as a non-tokenops client would make it. */

@@ -1,25 +1,12 @@
-import { inspect } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RateLimitedError, TokenOpsError } from '../../../src/core/errors.js';
 import type { ProviderAdapter } from '../../../src/core/token.js';
 import { mailtrapConnection } from '../../../src/providers/config.js';
 import { createMailtrapAdapter } from '../../../src/providers/mailtrap/adapter.js';
 import { startMailtrapSimulator, type MailtrapSimulator } from '../../simulators/mailtrap.js';
+import { caught, errorText } from '../../support/errors.js';
 
 const HOUR = 3_600_000;
-
-/** What a promise rejects with (fails the test if it resolves). */
-async function caught(p: Promise<unknown>): Promise<TokenOpsError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(TokenOpsError);
-  return err as TokenOpsError;
-}
-
-/** Everything an error could leak through. */
-const errorText = (err: unknown): string => `${String(err)}\n${inspect(err, { depth: 5 })}\n${JSON.stringify(err)}`;
 
 describe('Mailtrap adapter against its simulator', () => {
   let sim: MailtrapSimulator;

@@ -1,12 +1,12 @@
 import { inspect } from 'node:util';
 import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
-import { TokenOpsError } from '../../../src/core/errors.js';
 import type { ProviderAdapter } from '../../../src/core/token.js';
 import type { ConnectionOf } from '../../../src/providers/config.js';
 import { createTritonAdapter } from '../../../src/providers/triton/adapter.js';
 import { header } from '../../simulators/base.js';
 import { startTritonSimulator, type TritonSimulator, type TritonSimulatorOptions } from '../../simulators/triton.js';
+import { caught } from '../../support/errors.js';
 
 const DEPS = { fingerprintKey: 'unit-key', retry: { maxRetries: 1, retryBaseMs: 1, maxRetryAfterMs: 100 } };
 let sim: TritonSimulator | undefined;
@@ -24,15 +24,6 @@ async function setup(
     adapter: createTritonAdapter(config as ConnectionOf<'triton'>, DEPS),
     config: config as ConnectionOf<'triton'>,
   };
-}
-
-async function caught(p: Promise<unknown>): Promise<TokenOpsError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(err instanceof TokenOpsError)) throw new Error(`expected a TokenOpsError, got ${String(err)}`);
-  return err;
 }
 
 /** A raw call to the simulator, as a non-tokenops client would make it. */

@@ -1,25 +1,12 @@
-import { inspect } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { TokenOpsError, UnsupportedError } from '../../../src/core/errors.js';
+import { UnsupportedError } from '../../../src/core/errors.js';
 import type { ProviderAdapter } from '../../../src/core/token.js';
 import { vaultoroConnection } from '../../../src/providers/config.js';
 import { createVaultoroAdapter } from '../../../src/providers/vaultoro/adapter.js';
 import { startVaultoroSimulator, type VaultoroSimulator } from '../../simulators/vaultoro.js';
+import { caught, errorText } from '../../support/errors.js';
 
 const DEPS = { fingerprintKey: 'unit-key', retry: { maxRetries: 0 } };
-
-/** What a promise rejects with (fails the test if it resolves). */
-async function caught(p: Promise<unknown>): Promise<TokenOpsError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(TokenOpsError);
-  return err as TokenOpsError;
-}
-
-/** Everything an error could leak through. */
-const errorText = (err: unknown): string => `${String(err)}\n${inspect(err, { depth: 5 })}\n${JSON.stringify(err)}`;
 
 describe('Vaultoro adapter against its simulator', () => {
   let sim: VaultoroSimulator;

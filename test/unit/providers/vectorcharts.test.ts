@@ -1,4 +1,3 @@
-import { inspect } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TokenOpsError } from '../../../src/core/errors.js';
 import { fingerprint } from '../../../src/core/secret.js';
@@ -6,22 +5,10 @@ import type { ProviderAdapter } from '../../../src/core/token.js';
 import { vectorchartsConnection } from '../../../src/providers/config.js';
 import { createVectorchartsAdapter } from '../../../src/providers/vectorcharts/adapter.js';
 import { startVectorchartsSimulator, type VectorchartsSimulator } from '../../simulators/vectorcharts.js';
+import { caught, errorText } from '../../support/errors.js';
 
 const KEY = 'unit-key';
 const DEPS = { fingerprintKey: KEY, retry: { maxRetries: 0 } };
-
-/** What a promise rejects with (fails the test if it resolves). */
-async function caught(p: Promise<unknown>): Promise<TokenOpsError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(TokenOpsError);
-  return err as TokenOpsError;
-}
-
-/** Everything an error could leak through. */
-const errorText = (err: unknown): string => `${String(err)}\n${inspect(err, { depth: 5 })}\n${JSON.stringify(err)}`;
 
 describe('Vector Charts adapter against its simulator', () => {
   let sim: VectorchartsSimulator;
