@@ -228,33 +228,42 @@ export class JobRunner {
       return 'refused';
     };
     if (!request || request.status !== 'pending') return refuse('That request was already decided or has expired.');
-    if (request.requester === approver) return refuse('You cannot approve or deny your own request.');
     const original = JSON.parse(request.job) as Extract<Job, { kind: 'command' }>;
-    if (original.command.name !== 'create') return refuse('That request is malformed.');
+    const cmd = original.command;
+    if (cmd.name !== 'create') return refuse('That request is malformed.');
+    const connection = this.deps.registry.resolveConnection(cmd.target.provider, cmd.target.connection);
+    /** Audits this decision (or the refusal of it) and posts the notice. */
+    const audit = async (outcome: 'succeeded' | 'refused', detail: string): Promise<void> => {
+      const { record } = await ctx.beginAuditSoft({
+        action: job.decision === 'approved' ? 'approve' : 'deny',
+        provider: cmd.target.provider,
+        connection,
+        tokenName: cmd.tokenName,
+        detail,
+      });
+      await ctx.finishAudit(record, outcome, outcome === 'refused' ? { errorCode: 'denied' } : {});
+      for (const r of ctx.audit.splice(0)) await this.#postAudit(r, 0, job, ctx.stored.has(r.id));
+    };
+    const refuseAudited = async (text: string): Promise<string> => {
+      await audit('refused', `request ${request.id} by ${request.requester}: ${text}`);
+      return refuse(text);
+    };
+    if (request.requester === approver) return refuseAudited('You cannot approve or deny your own request.');
     try {
-      await ctx.authorize('approve', original.command.target.provider);
+      await ctx.authorize('approve', cmd.target.provider);
     } catch (err) {
-      return refuse(errorReply(err, job.correlationId).kind === 'refused' ? (err as Error).message : 'Not allowed.');
+      return refuseAudited(
+        errorReply(err, job.correlationId).kind === 'refused' ? (err as Error).message : 'Not allowed.',
+      );
     }
     const decided = await this.deps.stores.approvals.decide(job.approvalId, job.decision, approver);
     if (!decided) return refuse('Someone else decided that request first.');
-    const connection = this.deps.registry.resolveConnection(
-      original.command.target.provider,
-      original.command.target.connection,
-    );
-    const record = await ctx.beginAuditSoft({
-      action: job.decision === 'approved' ? 'approve' : 'deny',
-      provider: original.command.target.provider,
-      connection,
-      tokenName: original.command.tokenName,
-      detail: `request ${request.id} by ${request.requester}`,
-    });
-    await ctx.finishAudit(record.record, 'succeeded');
+    await audit('succeeded', `request ${request.id} by ${request.requester}`);
     const subject = {
       requester: request.requester,
       action: 'create',
-      target: `${original.command.target.provider}:${connection}`,
-      tokenName: original.command.tokenName,
+      target: `${cmd.target.provider}:${connection}`,
+      tokenName: cmd.tokenName,
     };
     await this.deps.output
       .respond(
@@ -262,7 +271,6 @@ export class JobRunner {
         approvalDecidedView({ ...subject, approver, decision: job.decision }),
       )
       .catch(() => undefined);
-    for (const r of ctx.audit) await this.#postAudit(r, 0, job, ctx.stored.has(r.id));
     if (job.decision === 'denied') {
       await this.deps.output
         .notifyUser(

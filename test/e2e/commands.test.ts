@@ -196,6 +196,7 @@ describe('every command, end to end (signed request → ingress → queue → wo
     });
     await s.queue.drain();
     expect(deliveredSecrets(s).length).toBe(before);
+    expect(auditPosts(s).at(-1)).toMatch(/cannot approve or deny your own request/);
     await s.standin.clickButton({ user: SAM, actionId: 'approval_approve', channel: s.config.slack.approvalsChannel });
     await s.queue.drain();
     const delivered = deliveredSecrets(s).slice(before);
