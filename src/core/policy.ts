@@ -38,11 +38,6 @@ export function rolesOf(policy: PolicyDoc, principal: Principal): string[] {
   return [...roles];
 }
 
-/** True when a member entry names a user group, so group membership must be looked up. */
-export function policyUsesGroups(policy: PolicyDoc): boolean {
-  return policy.members.some((m) => m.group !== undefined);
-}
-
 /** The user group ids the policy names (the only groups whose members are looked up). */
 export function policyGroups(policy: PolicyDoc): string[] {
   return [...new Set(policy.members.flatMap((m) => (m.group ? [m.group] : [])))];

@@ -226,8 +226,9 @@ export class HttpClient {
     let data: unknown;
     try {
       data = text.trim() === '' ? undefined : JSON.parse(text);
-    } catch (err) {
-      throw this.#error('unexpected_response', req, status, 'answered with something that is not JSON', err);
+    } catch {
+      // No cause: JSON.parse's message quotes the body, which may hold a secret (Triton lists do).
+      throw this.#error('unexpected_response', req, status, 'answered with something that is not JSON');
     }
     const parsed = req.schema.safeParse(data);
     if (!parsed.success) {

@@ -7,7 +7,7 @@ export type Fault =
   | { kind: 'latency'; ms: number }
   | { kind: 'status'; status: number; body?: unknown; headers?: Record<string, string> }
   | { kind: 'rate_limit'; status?: 429 | 509; retryAfter?: string }
-  | { kind: 'bad_json' }
+  | { kind: 'bad_json'; text?: string }
   | { kind: 'html'; status?: number }
   | { kind: 'reset' }
   | { kind: 'wrong_schema' };
@@ -168,7 +168,7 @@ export class SimServer {
         case 'bad_json':
           return send(
             res,
-            { status: 200, body: '{"data": [ {"oops"', headers: { 'content-type': 'application/json' } },
+            { status: 200, body: fault.text ?? '{"data": [ {"oops"', headers: { 'content-type': 'application/json' } },
             true,
           );
         case 'html':

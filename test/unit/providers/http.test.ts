@@ -10,6 +10,7 @@ import {
 } from '../../../src/providers/http.js';
 import { mapLimit, walkCursorPages, walkNumberedPages } from '../../../src/providers/pagination.js';
 import { SimServer } from '../../simulators/base.js';
+import { errorText } from '../../support/errors.js';
 
 const list = z.object({ items: z.array(z.string()) });
 
@@ -172,6 +173,17 @@ describe('HttpClient', () => {
       .send({ op: 'list', method: 'GET', path: '/items', schema: list })
       .catch((e: unknown) => e)) as Error;
     expect(shape.message).toMatch(/unexpected shape \(at items\)/);
+  });
+
+  it('keeps no part of an unparsable body in the error or its cause (it may hold a secret)', async () => {
+    const secret = '8d43f8dc-8aa3-4fa2-b09e-361f6af8d972';
+    // JSON.parse's own message quotes this body; none of it may travel with our error.
+    server.inject({ fault: { kind: 'bad_json', text: `<${secret}` }, times: 1 });
+    const err = await client()
+      .send({ op: 'list', method: 'GET', path: '/items', schema: list })
+      .catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'unexpected_response' });
+    expect(errorText(err)).not.toContain(secret.slice(0, 8));
   });
 
   it('names the operation, never the URL or the credentials, in errors', async () => {
