@@ -11,7 +11,7 @@ export interface AuditStore {
   finish(
     id: string,
     outcome: AuditOutcome,
-    extra?: Partial<Pick<AuditRecord, 'errorCode' | 'detail' | 'ref' | 'last4'>>,
+    extra?: Partial<Pick<AuditRecord, 'errorCode' | 'detail' | 'ref' | 'last4' | 'tokenName'>>,
   ): Promise<void>;
   get(id: string): Promise<AuditRecord | undefined>;
   /** Newest first, since a time, optionally for one provider. */

@@ -64,7 +64,7 @@ export class DynamoAuditStore implements AuditStore {
   async finish(
     id: string,
     outcome: AuditOutcome,
-    extra: Partial<Pick<AuditRecord, 'errorCode' | 'detail' | 'ref' | 'last4'>> = {},
+    extra: Partial<Pick<AuditRecord, 'errorCode' | 'detail' | 'ref' | 'last4' | 'tokenName'>> = {},
   ): Promise<void> {
     const fields: Record<string, unknown> = { outcome, ...extra };
     const names: Record<string, string> = {};

@@ -68,21 +68,36 @@ describe('every command, end to end (signed request → ingress → queue → wo
     expect(r.replies.join('\n')).toMatch(/web app|dashboard/i);
   });
 
+  // Reads a rotate makes beyond one listing: Mailtrap reads the old token's new expiry after a reset.
   it.each([
-    ['mailtrap', /keeps working until/],
-    ['triton:prod', /deactivated/],
-    ['vectorcharts', /deleted/],
-    ['cobalt', /stopped working at once/],
-  ])('rotates a %s token: new secret to the DM, the old one as documented', async (target, fate) => {
-    const s = stack();
-    const ref = refsIn((await run(s, ALICE, `list ${target}`)).replies.join('\n'))[0] as string;
-    const before = deliveredSecrets(s).length;
-    const r = await run(s, ALICE, `rotate ${ref} --reason scheduled`);
-    const text = r.replies.join('\n');
-    expect(text).toMatch(/Rotated/);
-    expect(text).toMatch(fate);
-    expect(deliveredSecrets(s).slice(before)).toHaveLength(1);
-  });
+    ['mailtrap', /keeps working until/, 1],
+    ['triton:prod', /deactivated/, 0],
+    ['vectorcharts', /deleted/, 0],
+    ['cobalt', /stopped working at once/, 0],
+  ] as const)(
+    'rotates a %s token: new secret to the DM, the old one as documented',
+    async (target, fate, extraReads) => {
+      const s = stack();
+      const sim = s.sims[target.includes(':') ? target : `${target}:default`];
+      const gets = (): number => sim?.requests.filter((q) => q.method === 'GET').length ?? 0;
+      const beforeList = gets();
+      const listed = await run(s, ALICE, `list ${target}`);
+      const readsPerList = gets() - beforeList;
+      const ref = refsIn(listed.replies.join('\n'))[0] as string;
+      const before = deliveredSecrets(s).length;
+      const beforeRotate = gets();
+      const r = await run(s, ALICE, `rotate ${ref} --reason scheduled`);
+      const text = r.replies.join('\n');
+      expect(text).toMatch(/Rotated/);
+      expect(text).toMatch(fate);
+      expect(deliveredSecrets(s).slice(before)).toHaveLength(1);
+      expect(gets() - beforeRotate).toBe(readsPerList + extraReads); // the token list is read once per rotate
+      const stored = await s.stores.audit.list({ since: new Date(Date.now() - 60_000).toISOString() });
+      const record = stored.find((a) => a.action === 'rotate' && a.ref === ref);
+      expect(record?.outcome).toBe('succeeded');
+      expect(record?.tokenName).toBeTruthy();
+    },
+  );
 
   it('revokes only after confirmation, and the audit channel shows it', async () => {
     const s = stack();
@@ -96,6 +111,11 @@ describe('every command, end to end (signed request → ingress → queue → wo
     expect(done.join('\n')).toMatch(/Revoked/);
     expect(await s.sims['mailtrap:default']?.useSecret(secret)).toBeGreaterThanOrEqual(400);
     expect(auditPosts(s).some((p) => p.includes(ref) && p.includes('leaked in CI log'))).toBe(true);
+    const stored = await s.stores.audit.list({ since: new Date(Date.now() - 60_000).toISOString() });
+    expect(stored.find((a) => a.action === 'revoke' && a.ref === ref)).toMatchObject({
+      outcome: 'succeeded',
+      tokenName: 'to-revoke',
+    });
   });
 
   it('cancels a revoke without touching the token', async () => {

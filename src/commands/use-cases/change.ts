@@ -35,8 +35,8 @@ export function fateText(fate: OldSecretFate): string {
   }
 }
 
-/** Remembers a minted token (fingerprint and last 4 only) and finishes its audit record. */
-async function remember(ctx: UseCaseContext, record: AuditRecord, issued: IssuedToken): Promise<void> {
+/** Remembers a minted token (fingerprint and last 4 only) for --mine, find and reminders. */
+async function remember(ctx: UseCaseContext, issued: IssuedToken): Promise<void> {
   const s = issued.summary;
   await ctx.deps.stores.tokens
     .put({
@@ -50,8 +50,7 @@ async function remember(ctx: UseCaseContext, record: AuditRecord, issued: Issued
       createdAt: ctx.now().toISOString(),
       expiresAt: s.expiresAt ?? undefined,
     })
-    .catch(() => undefined); // the audit record below still names it
-  await ctx.finishAudit(record, 'succeeded', { ref: s.ref, last4: issued.secret.last4 });
+    .catch(() => undefined); // the audit record still names it
 }
 
 /** Revokes a token whose secret could not be delivered, and says how that went. */
@@ -127,7 +126,8 @@ export async function createToken(
       `The secret could not be delivered to your DM. ${await undo(ctx, issued, record)}`,
     );
   }
-  await remember(ctx, record, issued);
+  await remember(ctx, issued);
+  await ctx.finishAudit(record, 'succeeded', { ref: issued.summary.ref, last4: issued.secret.last4 });
   const inactive = issued.summary.active ? undefined : 'the provider created it inactive; an operator must activate it';
   return {
     kind: 'secret_sent',
@@ -147,16 +147,8 @@ export async function rotateToken(ctx: UseCaseContext, ref: Ref, reason: string 
       kind: 'refused',
       message: `${PROVIDER_LABELS[ref.provider]} tokens cannot be rotated by tokenops: ${adapter.capabilities.rotate.where}.`,
     };
-  const previous = await adapter.get(ref.id);
-  const record = await ctx.beginAudit({
-    action: 'rotate',
-    provider: ref.provider,
-    connection,
-    ref: refText,
-    tokenName: previous.name,
-    last4: previous.last4,
-    reason,
-  });
+  // The adapter reads the token itself; its name and last 4 join the record when the rotate returns.
+  const record = await ctx.beginAudit({ action: 'rotate', provider: ref.provider, connection, ref: refText, reason });
   let deliveryFailed = false;
   try {
     const result = await adapter.rotate(ref.id, {
@@ -172,11 +164,12 @@ export async function rotateToken(ctx: UseCaseContext, ref: Ref, reason: string 
     });
     const how = adapter.capabilities.rotate.mode === 'emulated' ? adapter.capabilities.rotate.how : undefined;
     const fate = fateText(result.old);
-    await remember(ctx, record, result.issued);
-    // The record names the rotated token: its REF and last 4; the new one is in the detail.
+    await remember(ctx, result.issued);
+    // The record names the rotated token: its REF, name and last 4; the new one is in the detail.
     await ctx.finishAudit(record, 'succeeded', {
       ref: refText,
-      last4: previous.last4,
+      tokenName: result.previous?.name,
+      last4: result.previous?.last4,
       detail: `new token ${result.issued.summary.ref} (…${result.issued.secret.last4}); ${fate}`,
     });
     if (result.old.fate !== 'expires_later' && result.old.fate !== 'retire_failed')

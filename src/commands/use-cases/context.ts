@@ -88,7 +88,9 @@ export class UseCaseContext {
   /** Finishes an audit record; best effort (the record is also posted to the audit channel). */
   async finishAudit(record: AuditRecord, outcome: AuditOutcome, extra: Partial<AuditRecord> = {}): Promise<void> {
     Object.assign(record, { outcome }, extra);
-    const { errorCode, detail, ref, last4 } = record;
-    await this.deps.stores.audit.finish(record.id, outcome, { errorCode, detail, ref, last4 }).catch(() => undefined);
+    const { errorCode, detail, ref, last4, tokenName } = record;
+    await this.deps.stores.audit
+      .finish(record.id, outcome, { errorCode, detail, ref, last4, tokenName })
+      .catch(() => undefined);
   }
 }

@@ -6,6 +6,7 @@ import type {
   Capabilities,
   CreateInput,
   IssuedToken,
+  OldSecretFate,
   ProviderAdapter,
   RevokeResult,
   RotateOptions,
@@ -86,6 +87,12 @@ class VectorchartsAdapter implements ProviderAdapter {
     const rec = await this.#resolve(id, options);
     if (!rec) return { method: 'deleted', alreadyRevoked: true };
     const summary = this.#summary(rec);
+    const gone = await this.#delete(rec, options);
+    return { method: 'deleted', alreadyRevoked: gone, summary };
+  }
+
+  /** Deletes a resolved token; true when the portal says it was already gone. */
+  async #delete(rec: VcToken, options: CallOptions): Promise<boolean> {
     try {
       await this.#call({
         op: 'delete token',
@@ -95,20 +102,23 @@ class VectorchartsAdapter implements ProviderAdapter {
         secrets: [rec.id],
         signal: options.signal,
       });
+      return false;
     } catch (err) {
-      if (err instanceof TokenOpsError && err.code === 'not_found')
-        return { method: 'deleted', alreadyRevoked: true, summary };
+      if (err instanceof TokenOpsError && err.code === 'not_found') return true;
       throw err;
     }
-    return { method: 'deleted', alreadyRevoked: false, summary };
   }
 
   async rotate(id: string, options: CallOptions & RotateOptions = {}): Promise<RotateResult> {
-    const retire = async (oldId: string) => {
-      await this.revoke(oldId, { signal: options.signal, reason: options.reason });
-      return { fate: 'deleted' as const };
+    // One listing resolves the token for both the copy and the delete (its REF id is a hash).
+    const rec = await this.#resolve(id, options);
+    if (!rec)
+      throw new TokenOpsError('not_found', `Vector Charts has no token with id ${id}.`, { provider: this.provider });
+    const retire = async (): Promise<OldSecretFate> => {
+      await this.#delete(rec, options);
+      return { fate: 'deleted' };
     };
-    return emulatedRotate(this, id, retire, options);
+    return emulatedRotate(this, id, retire, options, this.#summary(rec));
   }
 
   async activate(): Promise<TokenSummary> {
