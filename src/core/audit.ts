@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { ProviderType } from './token.js';
 
 /** Every action that changes a token or a request, and therefore leaves an audit record. */
@@ -29,4 +30,9 @@ export interface AuditRecord {
   detail?: string | undefined;
   /** Correlation id of the Slack request / job. */
   correlationId?: string | undefined;
+}
+
+/** A new audit record id: sortable by time, unique by a random suffix. */
+export function newAuditId(at: string): string {
+  return `${at.replace(/[-:.TZ]/g, '')}-${randomUUID().slice(0, 8)}`;
 }

@@ -8,7 +8,7 @@ import type {
   SlackCommandMiddlewareArgs,
   SlackViewMiddlewareArgs,
 } from '@slack/bolt';
-import type { AuditRecord } from '../core/audit.js';
+import { newAuditId, type AuditRecord } from '../core/audit.js';
 import type { Command } from '../commands/command.js';
 import { parseCommand } from '../commands/grammar.js';
 import { USAGE } from '../commands/help.js';
@@ -130,7 +130,7 @@ export function registerListeners(app: App, deps: IngressDeps): void {
     if (!target) return;
     const at = new Date().toISOString();
     const record: AuditRecord = {
-      id: `${at.replace(/[-:.TZ]/g, '')}-${randomUUID().slice(0, 8)}`,
+      id: newAuditId(at),
       at,
       actor: origin.userId,
       action: c.name as AuditRecord['action'],
@@ -181,11 +181,12 @@ export function registerListeners(app: App, deps: IngressDeps): void {
       channelId: command.channel_id,
       responseUrl: command.response_url,
     };
-    const refusal = await (
-      c.name === 'create_modal'
-        ? creatableProviders(command.user_id, command.team_id).then((p) => (p.size > 0 ? undefined : NO_CREATE))
-        : allowed(command.user_id, command.team_id, permissionFor(c).action, permissionFor(c).provider)
-    ).catch(() => 'Slack could not confirm who you are; try again in a moment.');
+    const { user_id: userId, team_id: teamId } = command;
+    const need = c.name === 'create_modal' ? undefined : permissionFor(c);
+    const check = need
+      ? allowed(userId, teamId, need.action, need.provider)
+      : creatableProviders(userId, teamId).then((p) => (p.size > 0 ? undefined : NO_CREATE));
+    const refusal = await check.catch(() => 'Slack could not confirm who you are; try again in a moment.');
     if (refusal) {
       await auditRefusal(origin, correlationId, c, refusal).catch(() => undefined);
       return ack(ephemeral(errorView(`Not allowed: ${refusal}`)));

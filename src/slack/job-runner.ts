@@ -11,7 +11,7 @@ import type { SlackOutput } from './output.js';
 import { renderReply } from './render.js';
 import { approvalDecidedView, approvalRequestView, auditNoticeView, secretDmView } from './views.js';
 import { message, section } from './views/blocks.js';
-import { code, safe } from './mrkdwn.js';
+import { code, mention, safe } from './mrkdwn.js';
 
 /** The structured logger the runner writes to (Powertools Logger fits). Never given a secret. */
 export interface Log {
@@ -67,7 +67,7 @@ export class JobRunner {
     const claim = await this.deps.stores.claims
       .claim(job.id, this.deps.leaseMs ?? 300_000, { takeover: safeToRepeat(job) })
       .catch((err: unknown) => {
-        this.#log(job).error('job claim failed', { error: String((err as Error).message) });
+        this.#log(job).error('job claim failed', { error: (err as Error).name });
         return 'unavailable' as const;
       });
     if (claim === 'done') return this.#log(job).info('duplicate job skipped');
@@ -301,7 +301,8 @@ export class JobRunner {
       const lines = stale
         .slice(0, 40)
         .map(
-          (t) => `• ${code(t.ref, 300)} ${safe(t.name, 100)} (minted ${t.createdAt.slice(0, 10)} for <@${t.owner}>)`,
+          (t) =>
+            `• ${code(t.ref, 300)} ${safe(t.name, 100)} (minted ${t.createdAt.slice(0, 10)} for ${mention(t.owner)})`,
         );
       await this.deps.output.postAudit(
         message(`${stale.length} tokens are older than 90 days`, [

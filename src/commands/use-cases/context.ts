@@ -1,5 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import type { AuditAction, AuditOutcome, AuditRecord } from '../../core/audit.js';
+import { newAuditId, type AuditAction, type AuditOutcome, type AuditRecord } from '../../core/audit.js';
 import { TokenOpsError } from '../../core/errors.js';
 import type { Directory } from '../../core/ports.js';
 import { authorize, type PolicyAction, type PolicyDoc, type Principal } from '../../core/policy.js';
@@ -60,7 +59,7 @@ export class UseCaseContext {
   ): Promise<AuditRecord> {
     const at = this.now().toISOString();
     const record: AuditRecord = {
-      id: `${at.replace(/[-:.TZ]/g, '')}-${randomUUID().slice(0, 8)}`,
+      id: newAuditId(at),
       at,
       actor: this.actor.userId,
       correlationId: this.actor.correlationId,
