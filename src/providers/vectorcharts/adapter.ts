@@ -66,7 +66,7 @@ class VectorchartsAdapter implements ProviderAdapter {
   }
 
   async get(id: string, options: CallOptions = {}): Promise<TokenSummary> {
-    return pick(await this.list(options), id, this.provider);
+    return pick(await this.list(options), this.#asRefId(id), this.provider);
   }
 
   async create(input: CreateInput, options: CallOptions = {}): Promise<IssuedToken> {
@@ -113,7 +113,9 @@ class VectorchartsAdapter implements ProviderAdapter {
     // One listing resolves the token for both the copy and the delete (its REF id is a hash).
     const rec = await this.#resolve(id, options);
     if (!rec)
-      throw new TokenOpsError('not_found', `Vector Charts has no token with id ${id}.`, { provider: this.provider });
+      throw new TokenOpsError('not_found', `Vector Charts has no token with id ${this.#asRefId(id)}.`, {
+        provider: this.provider,
+      });
     const retire = async (): Promise<OldSecretFate> => {
       await this.#delete(rec, options);
       return { fate: 'deleted' };
@@ -144,10 +146,18 @@ class VectorchartsAdapter implements ProviderAdapter {
     });
   }
 
+  /**
+   * A REF id as given, or the hash of a pasted secret (the token's real id): whatever comes in, only
+   * the hash travels on, into lookups and error messages alike.
+   */
+  #asRefId(id: string): string {
+    return /^[0-9a-f]{16}$/.test(id) ? id : this.refId(id);
+  }
+
   /** Finds the record behind a REF id, or undefined when no token hashes to it. */
   async #resolve(id: string, options: CallOptions): Promise<VcToken | undefined> {
     // A pasted secret (the token's real id) is accepted too, by its hash: it never travels further.
-    const wanted = /^[0-9a-f]{16}$/.test(id) ? id : this.refId(id);
+    const wanted = this.#asRefId(id);
     return (await this.#records(options)).find((r) => this.refId(r.id) === wanted);
   }
 

@@ -159,4 +159,16 @@ describe('Vector Charts adapter against its simulator', () => {
       expect(err.message).not.toContain('/apiTokens');
     }
   });
+
+  it('never echoes a pasted secret used as an id, even when no token matches it', async () => {
+    const pasted = 'f'.repeat(32);
+    const errors = await Promise.all([
+      adapter.get(pasted).catch((e: unknown) => e),
+      adapter.rotate(pasted).catch((e: unknown) => e),
+    ]);
+    for (const err of errors) {
+      expect(err).toMatchObject({ code: 'not_found' });
+      expect(errorText(err)).not.toContain(pasted);
+    }
+  });
 });
