@@ -9,6 +9,7 @@ import { composeWorker } from '../slack/compose.js';
 import { composeIngress } from '../slack/compose-ingress.js';
 import type { JobRunner, Log } from '../slack/job-runner.js';
 import { dynamoStores, type Stores } from '../store/dynamo-store.js';
+import { DynamoRateLimiter } from '../store/rate-buckets.js';
 import { documentClient } from '../store/table.js';
 import type { ProviderSimulator } from '../../test/simulators/base.js';
 import { startCobaltSimulator } from '../../test/simulators/cobalt.js';
@@ -122,10 +123,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   };
   const slack: SlackSecrets = { signingSecret: LOCAL.signingSecret, botToken: LOCAL.botToken };
   const queue = new InProcessQueue({ delayScale: options.delayScale ?? 1 });
-  const stores = dynamoStores(
-    documentClient({ tableName: dynamo.tableName, endpoint: dynamo.endpoint }),
-    dynamo.tableName,
-  );
+  const db = documentClient({ tableName: dynamo.tableName, endpoint: dynamo.endpoint });
+  const stores = dynamoStores(db, dynamo.tableName);
+  const rateGates = new DynamoRateLimiter(db, dynamo.tableName).gates;
   const { runner } = composeWorker({
     config,
     slack,
@@ -134,7 +134,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     queue,
     resolveCredentials: credentialResolver(),
     log,
-    adapterDeps: options.retry ? { retry: options.retry } : {},
+    adapterDeps: { rateGates, ...(options.retry ? { retry: options.retry } : {}) },
   });
   queue.consume((job) => runner.run(job));
   const receiver = new AwsLambdaReceiver({ signingSecret: slack.signingSecret, logLevel: LogLevel.ERROR });
