@@ -18,7 +18,7 @@ import { authorize, type PolicyAction, type PolicyDoc } from '../core/policy.js'
 import { parseRef, printRef, refHoldsSecret, safeRef, type Ref } from '../core/ref.js';
 import { fingerprint } from '../core/secret.js';
 import { PROVIDER_LABELS, type ProviderType } from '../core/token.js';
-import type { Log } from './job-runner.js';
+import type { Log } from '../worker/job-runner.js';
 import { commandFromModal, modalValues } from './modal-submission.js';
 import {
   CREATE_MODAL_CALLBACK_ID,

@@ -7,11 +7,11 @@ import type { DeliverSecret, Reply } from '../commands/reply.js';
 import { errorReply, runCommand } from '../commands/run.js';
 import { UseCaseContext, type Actor, type UseCaseDeps } from '../commands/use-cases/context.js';
 import { dueReminders, staleTokens } from '../commands/use-cases/schedule.js';
-import type { SlackOutput } from './output.js';
-import { renderReply } from './render.js';
-import { approvalDecidedView, approvalRequestView, auditNoticeView, secretDmView } from './views.js';
-import { message, section } from './views/blocks.js';
-import { code, mention, safe } from './mrkdwn.js';
+import type { SlackOutput } from '../slack/output.js';
+import { renderReply } from '../slack/render.js';
+import { approvalDecidedView, approvalRequestView, auditNoticeView, secretDmView } from '../slack/views.js';
+import { message, section } from '../slack/views/blocks.js';
+import { code, mention, safe } from '../slack/mrkdwn.js';
 
 /** The structured logger the runner writes to (Powertools Logger fits). Never given a secret. */
 export interface Log {
