@@ -4,7 +4,7 @@ import { TokenOpsError } from '../core/errors.js';
 import { InProcessQueue } from '../queue/in-process.js';
 import { composeWorker } from '../worker/compose.js';
 import { composeIngress } from '../slack/compose-ingress.js';
-import type { Log } from '../worker/job-runner.js';
+import type { Log } from '../core/ports.js';
 import { dynamoStores } from '../store/dynamo-store.js';
 import { documentClient } from '../store/table.js';
 import { startLocalDynamo } from './dynalite.js';

@@ -6,7 +6,8 @@ import { ProviderRegistry, type CredentialResolver } from '../providers/registry
 import type { Stores } from '../store/dynamo-store.js';
 import { policyGroups } from '../core/policy.js';
 import { SlackDirectory } from '../slack/directory.js';
-import { JobRunner, type Log } from '../worker/job-runner.js';
+import type { Log } from '../core/ports.js';
+import { JobRunner } from './job-runner.js';
 import { SlackOutput } from '../slack/output.js';
 import { slackClient } from '../slack/web-client.js';
 
