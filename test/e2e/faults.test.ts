@@ -1,8 +1,8 @@
 import { DeleteCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
+import type { Fault } from '../../src/local/simulators/base.js';
 import type { LocalStack } from '../../src/local/stack.js';
 import { documentClient } from '../../src/store/table.js';
-import type { Fault } from '../../test/simulators/base.js';
 import { ALICE, SAM, auditPosts, click, deliveredSecrets, refsIn, run, textOf, useStack } from './harness.js';
 
 const FAULTS: [string, Fault, RegExp][] = [

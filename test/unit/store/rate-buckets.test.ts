@@ -4,7 +4,7 @@ import { PROVIDER_RATE_RULES, bucketFor, type RateRule } from '../../../src/core
 import { HttpClient } from '../../../src/providers/http.js';
 import { DynamoRateLimiter, type LimiterClock } from '../../../src/store/rate-buckets.js';
 import { documentClient, ensureTable } from '../../../src/store/table.js';
-import { MailtrapSimulator } from '../../simulators/mailtrap.js';
+import { MailtrapSimulator } from '../../../src/local/simulators/mailtrap.js';
 import { useDynamo } from '../../support/dynamo.js';
 import { maxInWindow } from '../../support/windows.js';
 
