@@ -26,6 +26,12 @@ export interface HttpClientOptions {
   retryBaseMs?: number;
   /** A Retry-After longer than this is not waited for; the caller gets RateLimitedError. @default 5000 */
   maxRetryAfterMs?: number;
+  /**
+   * The provider's documented fixed rate-limit window. A 429/509 without Retry-After (Mailtrap and
+   * Cobalt document none, only `X-Ratelimit-*` / `X-Rate-Limit-*` counts) waits this long, the worst
+   * case until the window resets, instead of hammering a budget that is already spent. @default 1000
+   */
+  rateLimitWindowMs?: number;
   /** Pulls the provider's own message out of an error body. */
   errorMessage?: (body: unknown) => string | undefined;
   /** Shared connection pool. @default a module-wide keep-alive Agent */
@@ -134,6 +140,7 @@ export class HttpClient {
   constructor(options: HttpClientOptions) {
     this.provider = options.provider;
     this.#o = {
+      rateLimitWindowMs: 1_000,
       timeoutMs: 10_000,
       maxRetries: 2,
       retryBaseMs: 200,
@@ -256,7 +263,7 @@ export class HttpClient {
       message += `: ${scrubCredentials(redact(detail.replace(/\s+/g, ' '), req.secrets ?? [])).slice(0, 200)}`;
     const opts = { provider: this.provider, status: res.statusCode };
     if (code === 'rate_limited') {
-      const after = parseRetryAfter(res.headers['retry-after']) ?? 1_000;
+      const after = parseRetryAfter(res.headers['retry-after']) ?? this.#o.rateLimitWindowMs;
       return new RateLimitedError(`${message}. Try again in ${Math.ceil(after / 1000)} s.`, after, opts);
     }
     return new TokenOpsError(code, `${message}.`, opts);

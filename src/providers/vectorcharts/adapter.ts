@@ -76,7 +76,8 @@ class VectorchartsAdapter implements ProviderAdapter {
       op: 'create token',
       method: 'POST',
       path: 'v1/apiTokens',
-      json: { name: input.name, restrictions: hosts && hosts.length > 0 ? { hosts } : null },
+      // `restrictions` is an optional object: left out (never null) when there are no hosts.
+      json: hosts && hosts.length > 0 ? { name: input.name, restrictions: { hosts } } : { name: input.name },
       schema: vcToken,
       signal: options.signal,
     });
