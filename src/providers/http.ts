@@ -302,9 +302,23 @@ export class HttpClient {
 }
 
 /**
- * Masks anything in provider text that looks like a credential (16+ id characters with both a letter
- * and a digit): a provider may echo a token we never saw, so exact-match redaction cannot catch it.
+ * Masks anything in provider text that looks like a credential: a provider may echo a token we never
+ * saw, so exact-match redaction cannot catch it. A run of 16+ id characters is masked when it mixes
+ * letters and digits, or when it is as varied as random text (≥ 4 bits of entropy per character, e.g.
+ * `sk_live_ABCDEFGHIJKLMNOPQRSTUVWXyz`), which words and constants such as `BANDWIDTH_LIMIT_EXCEEDED`
+ * are not.
  */
 export function scrubCredentials(text: string): string {
-  return text.replace(/[A-Za-z0-9_\-.~+/=]{16,}/g, (m) => (/[0-9]/.test(m) && /[A-Za-z]/.test(m) ? '[redacted]' : m));
+  return text.replace(/[A-Za-z0-9_\-.~+/=]{16,}/g, (m) =>
+    (/[0-9]/.test(m) && /[A-Za-z]/.test(m)) || entropyPerChar(m) >= 4 ? '[redacted]' : m,
+  );
+}
+
+/** Shannon entropy of the characters of `s`, in bits per character. */
+function entropyPerChar(s: string): number {
+  const counts = new Map<string, number>();
+  for (const c of s) counts.set(c, (counts.get(c) ?? 0) + 1);
+  let h = 0;
+  for (const n of counts.values()) h -= (n / s.length) * Math.log2(n / s.length);
+  return h;
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { TokenOpsError } from '../../core/errors.js';
 import { formatRef } from '../../core/ref.js';
+import { providerName } from '../../core/text.js';
 import { Secret, fingerprint, last4 } from '../../core/secret.js';
 import type {
   CallOptions,
@@ -173,7 +174,7 @@ class CobaltAdapter implements ProviderAdapter {
       provider: 'cobalt',
       connection: this.connection,
       id: r.id,
-      name: r.name ?? '',
+      name: providerName(r.name),
       // "redacted" since Jan 2024; older responses gave the real last 4 characters.
       last4: lc && lc !== 'redacted' && lc.length === 4 ? lc : undefined,
       expiresAt: r.expire_at ?? null,

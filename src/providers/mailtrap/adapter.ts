@@ -1,5 +1,6 @@
 import { TokenOpsError } from '../../core/errors.js';
 import { formatRef } from '../../core/ref.js';
+import { providerName } from '../../core/text.js';
 import { fingerprint, Secret } from '../../core/secret.js';
 import type {
   CallOptions,
@@ -276,7 +277,7 @@ class MailtrapAdapter implements ProviderAdapter {
       provider: this.provider,
       connection: this.connection,
       id,
-      name: t.name,
+      name: providerName(t.name),
       last4: t.last_4_digits ?? undefined,
       expiresAt,
       active: expiresAt === null || Date.parse(expiresAt) > this.#now().getTime(),
