@@ -81,7 +81,8 @@ describe('every command, end to end (signed request → ingress → queue → wo
       const sim = s.sims[target.includes(':') ? target : `${target}:default`];
       const gets = (): number => sim?.requests.filter((q) => q.method === 'GET').length ?? 0;
       const beforeList = gets();
-      const listed = await run(s, ALICE, `list ${target}`);
+      // Cobalt lists tokenops' own credential among the caller's tokens: rotate a named demo token instead.
+      const listed = await run(s, ALICE, target === 'cobalt' ? 'list cobalt --name jira-sync' : `list ${target}`);
       const readsPerList = gets() - beforeList;
       const ref = refsIn(listed.replies.join('\n'))[0] as string;
       const before = deliveredSecrets(s).length;
