@@ -5,6 +5,7 @@
  * overrides (U+202A–U+202E, the `evil‮gnp.exe` trick), isolates (U+2066–U+2069), LRM/RLM/ALM and the
  * zero-width joiners and spaces. Tab and line feed are left to the caller.
  */
+// eslint-disable-next-line no-control-regex
 const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g;
 
 /** The replacement shown instead of an unsafe character: visible, so nobody is misled about what is there. */

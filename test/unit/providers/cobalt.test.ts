@@ -191,7 +191,7 @@ describe('Cobalt adapter and simulator', () => {
   });
 
   it('answers 429 instead when configured so', async () => {
-    const { s, adapter } = await setup({ rateLimits: { get: 1, mutate: 20 }, rateLimitStatus: 429 });
+    const { adapter } = await setup({ rateLimits: { get: 1, mutate: 20 }, rateLimitStatus: 429 });
     await adapter.list();
     const err = await caught(adapter.list());
     expect(err.status).toBe(429);
