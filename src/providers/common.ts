@@ -152,6 +152,7 @@ export function connectionHttp(
     rateLimitWindowMs: o.rateLimitWindowMs,
     timeoutMs: conn.timeoutMs,
     dispatcher: deps.dispatcher,
+    gate: deps.rateGates?.(conn.provider, conn.name),
     ...deps.retry,
   });
 }
