@@ -70,8 +70,10 @@ function workerDeps(args: WorkerArgs): JobRunnerDeps {
       approvalsChannel: config.slack.approvalsChannel,
       apiUrl: config.slack.apiUrl,
       timeoutMs: config.slack.timeoutMs,
+      log: args.log,
     }),
     queue: args.queue,
     log: args.log,
+    reminderDays: config.expiryReminderDays,
   };
 }
