@@ -311,7 +311,13 @@ describe('help text', () => {
       expect(USAGE[name]).toMatch(new RegExp(`^/token ${name}`));
       expect(helpText(name)).toContain(USAGE[name]);
     }
-    expect(helpText()).toContain(USAGE.create);
+    const overview = helpText().split('\n');
+    for (const name of COMMAND_NAMES.filter((n) => n !== 'help')) {
+      // One line per command: the command and what it does, in a few words.
+      const line = overview.find((l) => l.startsWith(`• \`/token ${name}\` — `));
+      expect(line, name).toBeDefined();
+      expect((line as string).length).toBeLessThan(110);
+    }
   });
 });
 
