@@ -17,8 +17,15 @@ import type { Directory } from '../core/ports.js';
 import type { PolicyDoc } from '../core/policy.js';
 import { parseRef, printRef, refHoldsSecret, safeRef, type Ref } from '../core/ref.js';
 import { fingerprint } from '../core/secret.js';
-import { PROVIDER_LABELS, type ProviderType } from '../core/token.js';
+import type { ProviderType } from '../core/token.js';
 import type { Log } from '../core/ports.js';
+import {
+  approvalMarks,
+  createTargets,
+  interactionButtons,
+  registerInteractions,
+  type InteractionKit,
+} from './interactions.js';
 import { commandFromModal, modalValues } from './modal-submission.js';
 import {
   CREATE_MODAL_CALLBACK_ID,
@@ -26,6 +33,7 @@ import {
   createModalView,
   errorView,
   helpView,
+  revokeKeptView,
   workingView,
   type View,
 } from './views.js';
@@ -43,7 +51,6 @@ export interface IngressDeps {
   log: Log;
 }
 
-const NO_CREATE = 'your roles do not allow creating tokens on any provider. Ask your tokenops admin for access.';
 const QUEUE_DOWN = 'tokenops could not take the request right now, so nothing was done. Try again in a moment.';
 
 /** A short id for one request, shown to the user on a failure and carried by every log line. */
@@ -108,6 +115,18 @@ export function registerListeners(app: App, deps: IngressDeps): void {
     });
   };
 
+  const kit: InteractionKit = {
+    policy: deps.policy,
+    connections: deps.connections,
+    enqueue,
+    refusalOf,
+    auditRefusal,
+    creatableProviders,
+    hashed,
+    newCorrelationId,
+  };
+  registerInteractions(app, kit);
+
   app.command('/token', async ({ command, ack, client }: SlackCommandMiddlewareArgs & AllMiddlewareArgs) => {
     const correlationId = newCorrelationId();
     const parsed = parseCommand(command.text);
@@ -121,11 +140,19 @@ export function registerListeners(app: App, deps: IngressDeps): void {
       teamId: command.team_id,
       channelId: command.channel_id,
       responseUrl: command.response_url,
+      // The worker's answer replaces the "Working on it…" ack: one answer per command.
+      replaceOriginal: true,
     };
     const { user_id: userId, team_id: teamId } = command;
     const check =
       c.name === 'create_modal'
-        ? creatableProviders(userId, teamId).then((p) => (p.size > 0 ? undefined : NO_CREATE))
+        ? creatableProviders(userId, teamId).then(async (p) =>
+            // The real reason (a guest, another workspace, no role), the same as the command line gives.
+            createTargets(kit, p).length > 0
+              ? undefined
+              : ((await access.refusal(userId, teamId, 'create')) ??
+                'none of the providers you may create on can create tokens over their API; see /token providers.'),
+          )
         : refusalOf(userId, teamId, c);
     const refusal = await check.catch(() => 'Slack could not confirm who you are; try again in a moment.');
     if (refusal) {
@@ -134,18 +161,13 @@ export function registerListeners(app: App, deps: IngressDeps): void {
     }
     if (c.name === 'create_modal') {
       const mayCreate = await creatableProviders(command.user_id, command.team_id);
-      const targets = deps.connections
-        .filter((t) => mayCreate.has(t.provider))
-        .map((t) => ({
-          value: `${t.provider}:${t.connection}`,
-          label: `${PROVIDER_LABELS[t.provider]} · ${t.connection}`,
-        }));
       try {
         await client.views.open({
           trigger_id: command.trigger_id,
           view: createModalView({
-            targets,
+            targets: createTargets(kit, mayCreate),
             privateMetadata: JSON.stringify({ channelId: command.channel_id, responseUrl: command.response_url }),
+            needsApproval: approvalMarks(deps.policy),
           }) as never,
         });
       } catch {
@@ -188,6 +210,7 @@ export function registerListeners(app: App, deps: IngressDeps): void {
     channelId: body.channel?.id ?? '',
     responseUrl: body.response_url,
     replaceOriginal,
+    messageTs: body.message?.ts,
   });
   const decide =
     (decision: 'approved' | 'denied') =>
@@ -223,19 +246,27 @@ export function registerListeners(app: App, deps: IngressDeps): void {
       }
       await enqueue(commandJob(body.trigger_id, correlationId, origin, command));
     },
-    async revoke_cancel({ respond }) {
-      await respond({ delete_original: true });
-    },
-    async revoke_request({ action, respond }) {
-      const { ref } = JSON.parse(action.value ?? '{}') as { ref?: string };
+    async revoke_cancel({ action, respond }) {
+      // The prompt becomes what happened: nothing. No live buttons are left behind.
       await respond({
         response_type: 'ephemeral',
-        replace_original: false,
-        ...confirmRevokeView(printRef(await hashed(parseRef(ref ?? '')))),
+        replace_original: true,
+        ...revokeKeptView(action.value ?? 'the token'),
       } as never);
     },
+    async revoke_request({ body, action, respond }) {
+      const { ref } = JSON.parse(action.value ?? '{}') as { ref?: string };
+      const parsed = await hashed(parseRef(ref ?? ''));
+      const refusal = await refusalOf(body.user.id, body.user.team_id ?? body.team?.id ?? '', {
+        name: 'revoke',
+        ref: parsed,
+      }).catch(() => 'Slack could not confirm who you are.');
+      // The message that offered Revoke turns into the confirmation, then into the outcome.
+      const view = refusal ? errorView(`Not allowed: ${refusal}`) : confirmRevokeView(printRef(parsed));
+      await respond({ response_type: 'ephemeral', replace_original: !refusal, ...view } as never);
+    },
     approval_approve: decide('approved'),
-    approval_deny: decide('denied'),
+    ...interactionButtons(kit),
   };
   const buttonIds = new RegExp(`^(${Object.keys(buttons).join('|')})$`);
 

@@ -10,9 +10,20 @@ import { errorReply, runCommand } from '../commands/run.js';
 import { UseCaseContext, type Actor, type UseCaseDeps } from '../commands/use-cases/context.js';
 import { dueReminders, staleTokens } from '../commands/use-cases/schedule.js';
 import { renderReply } from '../slack/render.js';
-import { approvalDecidedView, approvalRequestView, auditNoticeView, secretDmView, type View } from '../slack/views.js';
+import {
+  approvalDecidedView,
+  approvalOutcomeView,
+  approvalRequestView,
+  auditNoticeView,
+  labelOf,
+  secretDmView,
+  type ApprovalSubject,
+  type View,
+} from '../slack/views.js';
 import { message, section } from '../slack/views/blocks.js';
-import { code, mention, safe } from '../slack/mrkdwn.js';
+import { code, mention, safe, slackDate } from '../slack/mrkdwn.js';
+import type { Command } from '../commands/command.js';
+import { publishHome } from './home.js';
 
 export type { Log } from '../core/ports.js';
 
@@ -34,6 +45,27 @@ function safeToRepeat(job: Job): boolean {
 /** Jobs that must run even when the claim store is down: revocation and audit notices are never blocked. */
 function runsWithoutClaim(job: Job): boolean {
   return job.kind === 'audit_post' || (job.kind === 'command' && COMMAND_TRAITS[job.command.name].neverBlocked);
+}
+
+/** Every field of a create request, in words, for the approval card (before and after the decision). */
+function approvalSubject(
+  requester: string,
+  cmd: Extract<Command, { name: 'create' }>,
+  connection: string,
+): ApprovalSubject {
+  const facts: { label: string; value: string }[] = [];
+  if (cmd.tier) facts.push({ label: labelOf('rateTier'), value: cmd.tier });
+  if (cmd.expiresAt) facts.push({ label: 'Expires', value: cmd.expiresAt.slice(0, 10) });
+  if (cmd.scopes?.length) facts.push({ label: labelOf('scopes'), value: cmd.scopes.join(', ') });
+  if (cmd.hosts?.length) facts.push({ label: labelOf('hosts'), value: cmd.hosts.join(', ') });
+  return {
+    requester,
+    action: 'create',
+    target: `${cmd.target.provider}:${connection}`,
+    tokenName: cmd.tokenName,
+    facts,
+    reason: cmd.reason,
+  };
 }
 
 /** Thrown to make the queue deliver the job again later. */
@@ -110,7 +142,17 @@ export class JobRunner {
         return this.#approval(job);
       case 'schedule':
         return this.#schedule(job.task);
+      case 'home':
+        return publishHome(this.deps, this.#context(job), job);
     }
+  }
+
+  /** A use-case context for the job's user that can deliver no secret (reads and decisions only). */
+  #context(job: Job): UseCaseContext {
+    const actor: Actor = { userId: job.origin.userId, teamId: job.origin.teamId, correlationId: job.correlationId };
+    return new UseCaseContext(this.deps, actor, async () => {
+      throw new TokenOpsError('internal', 'this job delivers no secrets');
+    });
   }
 
   async #command(job: Extract<Job, { kind: 'command' }>): Promise<string> {
@@ -129,6 +171,8 @@ export class JobRunner {
     });
     await this.#reply(job, reply);
     for (const record of ctx.audit) await this.#postAudit(record, 0, job, ctx.stored.has(record.id));
+    // A change made from the Home tab (or approved later) shows there at once.
+    if (job.origin.inDm) await publishHome(this.deps, this.#context(job), job).catch(() => undefined);
     return reply.kind;
   }
 
@@ -149,7 +193,11 @@ export class JobRunner {
   }
 
   async #reply(job: Job, reply: Reply): Promise<void> {
-    await this.deps.output.respond(job.origin, renderReply(reply, job.correlationId)).catch((err: unknown) => {
+    const view = renderReply(reply, job.correlationId);
+    const sent = job.origin.inDm
+      ? this.deps.output.notifyUser(job.origin.userId, view)
+      : this.deps.output.respond(job.origin, view);
+    await sent.catch((err: unknown) => {
       this.#log(job).warn('reply not delivered', { error: (err as Error).name });
     });
   }
@@ -198,26 +246,16 @@ export class JobRunner {
       reason: cmd.reason,
     });
     await ctx.finishAudit(record, 'pending_approval', { detail: `approval ${id}` });
-    await this.deps.output.postApproval(
-      approvalRequestView({
-        approvalId: id,
-        requester: job.origin.userId,
-        action: 'create',
-        target: `${cmd.target.provider}:${connection}`,
-        tokenName: cmd.tokenName,
-        detail: cmd.tier ? `tier ${cmd.tier}` : undefined,
-        reason: cmd.reason,
-      }),
+    const card = await this.deps.output.postApproval(
+      approvalRequestView({ approvalId: id, ...approvalSubject(job.origin.userId, cmd, connection) }),
     );
-    return { kind: 'pending_approval', approvalId: id, summary };
+    if (card) await this.deps.stores.approvals.setCard(id, card).catch(() => undefined);
+    return { kind: 'pending_approval', approvalId: id, summary, approvalsChannel: card?.channel };
   }
 
   async #approval(job: Extract<Job, { kind: 'approval' }>): Promise<string> {
     const approver = job.origin.userId;
-    const actor: Actor = { userId: approver, teamId: job.origin.teamId, correlationId: job.correlationId };
-    const ctx = new UseCaseContext(this.deps, actor, async () => {
-      throw new TokenOpsError('internal', 'approvals deliver no secrets');
-    });
+    const ctx = this.#context(job);
     const request = await this.deps.stores.approvals.get(job.approvalId);
     const refuse = async (text: string): Promise<string> => {
       await this.#reply(job, { kind: 'refused', message: text });
@@ -235,6 +273,7 @@ export class JobRunner {
         provider: cmd.target.provider,
         connection,
         tokenName: cmd.tokenName,
+        reason: job.note,
         detail,
       });
       await ctx.finishAudit(record, outcome, outcome === 'refused' ? { errorCode: 'denied' } : {});
@@ -252,31 +291,28 @@ export class JobRunner {
         errorReply(err, job.correlationId).kind === 'refused' ? (err as Error).message : 'Not allowed.',
       );
     }
-    const decided = await this.deps.stores.approvals.decide(job.approvalId, job.decision, approver);
+    const decided = await this.deps.stores.approvals.decide(job.approvalId, job.decision, approver, job.note);
     if (!decided) return refuse('Someone else decided that request first.');
     await audit('succeeded', `request ${request.id} by ${request.requester}`);
-    const subject = {
-      requester: request.requester,
-      action: 'create',
-      target: `${cmd.target.provider}:${connection}`,
-      tokenName: cmd.tokenName,
-    };
-    await this.deps.output
-      .respond(
-        { ...job.origin, replaceOriginal: true },
-        approvalDecidedView({ ...subject, approver, decision: job.decision }),
-      )
-      .catch(() => undefined);
-    if (job.decision === 'denied') {
-      await this.deps.output
-        .notifyUser(
-          request.requester,
-          message('Request denied', [section(`:no_entry: Your request to ${safe(request.summary, 500)} was denied.`)]),
-        )
-        .catch(() => undefined);
-      return 'denied';
-    }
-    await this.#command({ ...original, id: `${original.id}-approved`, approvedBy: approver });
+    const card = approvalDecidedView({
+      ...approvalSubject(request.requester, cmd, connection),
+      approver,
+      decision: job.decision,
+      note: job.note,
+    });
+    // The card updates in place: by its channel and ts when known, else through the click's response_url.
+    const where =
+      request.card ?? (job.origin.messageTs ? { channel: job.origin.channelId, ts: job.origin.messageTs } : undefined);
+    const updated = where
+      ? this.deps.output.updateMessage(where.channel, where.ts, card)
+      : this.deps.output.respond({ ...job.origin, replaceOriginal: true }, card);
+    await updated.catch(() => undefined);
+    // The requester hears the outcome in their DM, where the pending reply said they would.
+    const outcome = approvalOutcomeView({ decision: job.decision, approver, summary: request.summary, note: job.note });
+    await this.deps.output.notifyUser(request.requester, outcome).catch(() => undefined);
+    if (job.decision === 'denied') return 'denied';
+    const origin = { ...original.origin, responseUrl: undefined, replaceOriginal: false, inDm: true };
+    await this.#command({ ...original, origin, id: `${original.id}-approved`, approvedBy: approver });
     return 'approved';
   }
 
@@ -285,7 +321,7 @@ export class JobRunner {
     if (task === 'expiry_reminders') {
       const due = await dueReminders(this.deps.stores.tokens, now, 14);
       for (const t of due) {
-        const text = `:alarm_clock: Your token ${code(t.ref, 300)} (${safe(t.name, 200)}) expires ${safe(t.expiresAt ?? '', 40)}. Rotate it with ${code(`/token rotate ${t.ref}`, 400)}.`;
+        const text = `:alarm_clock: Your token ${code(t.ref, 300)} (${safe(t.name, 200)}) expires ${slackDate(t.expiresAt)}. Rotate it with ${code(`/token rotate ${t.ref}`, 400)}, or from the bot's Home tab.`;
         await this.deps.output
           .notifyUser(t.owner, message(`Token ${safe(t.name, 200)} expires soon`, [section(text)]))
           .catch(() => undefined);
