@@ -76,7 +76,9 @@ function renderChannels(s) {
   const current = s.channels.find((c) => c.id === ui.channel);
   $('channel-title').textContent = current ? channelTitle(current) : '';
   $('input').placeholder =
-    current?.kind === 'dm' ? 'Message tokenops — try /token help' : `Message #${current?.name ?? ''} — try /token help`;
+    current?.kind === 'dm' || current?.kind === 'home'
+      ? 'Message tokenops — try /token help'
+      : `Message #${current?.name ?? ''} — try /token help`;
 }
 
 function renderMessages(s) {
