@@ -28,6 +28,7 @@ import {
   type CreateTarget,
 } from './views.js';
 import { message, section } from './views/blocks.js';
+import { newCorrelationId, type IngressKit } from './listeners/kit.js';
 
 /** What the interactions share with the ingress: its policy checks, queue and helpers. */
 export interface InteractionKit {
@@ -39,6 +40,20 @@ export interface InteractionKit {
   creatableProviders(userId: string, teamId: string): Promise<Set<ProviderType>>;
   hashed(ref: Ref): Promise<Ref>;
   newCorrelationId(): string;
+}
+
+/** The interactions' view of the ingress's shared steps. */
+export function fromIngressKit(kit: IngressKit): InteractionKit {
+  return {
+    policy: kit.deps.policy,
+    connections: kit.deps.connections,
+    enqueue: (job) => kit.enqueue(job),
+    refusalOf: (u, t, c) => kit.refusalOf(u, t, c),
+    auditRefusal: (o, id, c, r) => kit.auditRefusal(o, id, c, r),
+    creatableProviders: (u, t) => kit.creatableProviders(u, t),
+    hashed: (ref) => kit.hashed(ref),
+    newCorrelationId,
+  };
 }
 
 /** A button handler's arguments. */
