@@ -12,6 +12,7 @@ import {
 } from './views.js';
 import { message, section } from './views/blocks.js';
 import { safe } from './mrkdwn.js';
+import { notFoundView, revokedBeforeView } from './views/revocation.js';
 
 /** Renders a use case's reply as a Slack message. Every text goes through the escaping views. */
 export function renderReply(reply: Reply, correlationId: string): View {
@@ -48,6 +49,10 @@ export function renderReply(reply: Reply, correlationId: string): View {
     }
     case 'refused':
       return errorView(reply.message);
+    case 'not_found':
+      return notFoundView(reply);
+    case 'revoked_before':
+      return revokedBeforeView(reply);
     case 'error':
       return errorView(reply.message, {
         usage: reply.usage,

@@ -1,7 +1,14 @@
 import { newAuditId, type AuditAction, type AuditOutcome, type AuditRecord } from '../../core/audit.js';
 import { TokenOpsError } from '../../core/errors.js';
 import type { Directory } from '../../core/ports.js';
-import { authorize, type PolicyAction, type PolicyDoc, type Principal } from '../../core/policy.js';
+import {
+  authorize,
+  withinLimits,
+  type PolicyAction,
+  type PolicyDoc,
+  type Principal,
+  type Requested,
+} from '../../core/policy.js';
 import type { ProviderType } from '../../core/token.js';
 import type { ProviderRegistry } from '../../providers/registry.js';
 import type { Stores } from '../../store/dynamo-store.js';
@@ -50,6 +57,26 @@ export class UseCaseContext {
     const principal: Principal = { userId: this.actor.userId, ...facts, teamId: this.actor.teamId };
     if (facts.teamId !== this.actor.teamId) principal.isStranger = true;
     const decision = authorize(this.deps.policy, this.deps.allowedTeams, principal, action, provider);
+    if (!decision.allowed) throw new TokenOpsError('denied', `Not allowed: ${decision.reason}`);
+  }
+
+  /**
+   * Authorizes an owner-scoped action on one token: `:own` grants reach the actor's own tokens only,
+   * and a token the index does not know (no owner) needs `:any`. Throws `denied` with the reason.
+   */
+  async authorizeOn(action: PolicyAction, provider: ProviderType, owner: string | undefined): Promise<void> {
+    const facts = await this.deps.directory.user(this.actor.userId);
+    const principal: Principal = { userId: this.actor.userId, ...facts, teamId: this.actor.teamId };
+    if (facts.teamId !== this.actor.teamId) principal.isStranger = true;
+    const decision = authorize(this.deps.policy, this.deps.allowedTeams, principal, action, provider, { owner });
+    if (!decision.allowed) throw new TokenOpsError('denied', `Not allowed: ${decision.reason}`);
+  }
+
+  /** Checks the tier and scopes asked for against the actor's roles' limits; throws `denied`. */
+  async withinLimits(action: PolicyAction, provider: ProviderType, requested: Requested): Promise<void> {
+    const facts = await this.deps.directory.user(this.actor.userId);
+    const principal: Principal = { userId: this.actor.userId, ...facts, teamId: this.actor.teamId };
+    const decision = withinLimits(this.deps.policy, principal, action, provider, requested);
     if (!decision.allowed) throw new TokenOpsError('denied', `Not allowed: ${decision.reason}`);
   }
 

@@ -1,11 +1,12 @@
 import { TokenOpsError } from '../../core/errors.js';
 import { formatRef } from '../../core/ref.js';
-import { fingerprint, Secret } from '../../core/secret.js';
+import { fingerprint, last4, Secret } from '../../core/secret.js';
 import type {
   CallOptions,
   Capabilities,
   CreateInput,
   IssuedToken,
+  OwnCredential,
   OldSecretFate,
   ProviderAdapter,
   RevokeResult,
@@ -14,7 +15,14 @@ import type {
   TokenSummary,
 } from '../../core/token.js';
 import type { AdapterDeps } from '../adapter-deps.js';
-import { connectionHttp, deliverOrUndo, requireCredentials, revokeByDelete, unsupported } from '../common.js';
+import {
+  connectionHttp,
+  deliverOrUndo,
+  noSuchToken,
+  requireCredentials,
+  revokeByDelete,
+  unsupported,
+} from '../common.js';
 import type { ConnectionOf } from '../config.js';
 import { HttpClient } from '../http.js';
 import {
@@ -76,11 +84,14 @@ class MailtrapAdapter implements ProviderAdapter {
   /** Account-scoped paths are the ones proven in recorded traffic; the unscoped form is the newest spec. */
   readonly #prefix: string;
   #accountId: Promise<number> | undefined;
+  #own: Promise<OwnCredential> | undefined;
+  readonly #secret: string;
 
   constructor(conn: ConnectionOf<'mailtrap'>, deps: AdapterDeps) {
     const credentials = requireCredentials(conn);
     this.connection = conn.name;
     this.#conn = conn;
+    this.#secret = credentials.token;
     this.#key = deps.fingerprintKey;
     this.#now = deps.now ?? (() => new Date());
     this.#prefix = conn.accountId ? `api/accounts/${conn.accountId}/api_tokens` : 'api/api_tokens';
@@ -98,7 +109,10 @@ class MailtrapAdapter implements ProviderAdapter {
       schema: mtTokenList,
       signal: options.signal,
     });
-    return res.body.map((t) => this.#summary(t));
+    const all = res.body.map((t) => this.#summary(t));
+    // A listing tells which token is tokenops' own, for free: remember it for the revoke guard.
+    if (this.#conn.ownTokenId === undefined) this.#own ??= Promise.resolve(this.#ownAmong(all));
+    return all;
   }
 
   async get(id: string, options: CallOptions = {}): Promise<TokenSummary> {
@@ -140,7 +154,25 @@ class MailtrapAdapter implements ProviderAdapter {
         signal: options.signal,
       });
     };
-    return revokeByDelete(this, id, doDelete, options);
+    return revokeByDelete(this, id, doDelete);
+  }
+
+  /**
+   * The configured `ownTokenId`, else the listed token whose last 4 digits are the credential's own
+   * (every candidate, if several share them: refusing one too many beats revoking tokenops itself).
+   */
+  ownCredential(options: CallOptions = {}): Promise<OwnCredential> {
+    if (this.#conn.ownTokenId !== undefined) return Promise.resolve({ ids: [String(this.#conn.ownTokenId)] });
+    this.#own ??= this.list(options).then((all) => this.#ownAmong(all));
+    this.#own.catch(() => (this.#own = undefined));
+    return this.#own;
+  }
+
+  #ownAmong(all: readonly TokenSummary[]): OwnCredential {
+    const ids = all.filter((t) => t.last4 !== undefined && t.last4 === last4(this.#secret)).map((t) => t.id);
+    const note =
+      ids.length > 1 ? `${ids.length} tokens end in the same 4 characters as tokenops' own; set ownTokenId` : undefined;
+    return { ids, note };
   }
 
   async rotate(id: string, options: CallOptions & RotateOptions = {}): Promise<RotateResult> {
@@ -180,7 +212,7 @@ class MailtrapAdapter implements ProviderAdapter {
   /** Mailtrap ids are integers; anything else cannot name a token (and must not reach a path). */
   #tokenPath(id: string): string {
     if (!/^\d{1,19}$/.test(id))
-      throw new TokenOpsError('not_found', `Mailtrap has no token with id ${id}.`, { provider: this.provider });
+      throw noSuchToken(this.provider, this.connection, id.length > 40 ? `${id.slice(0, 40)}…` : id);
     return `${this.#prefix}/${id}`;
   }
 
