@@ -1,17 +1,10 @@
 import { newAuditId, type AuditAction, type AuditOutcome, type AuditRecord } from '../../core/audit.js';
 import { TokenOpsError } from '../../core/errors.js';
-import type { Directory } from '../../core/ports.js';
-import {
-  authorize,
-  withinLimits,
-  type PolicyAction,
-  type PolicyDoc,
-  type Principal,
-  type Requested,
-} from '../../core/policy.js';
+import type { Directory, Stores } from '../../core/ports.js';
+import type { PolicyAction, PolicyDoc, Requested } from '../../core/policy.js';
 import type { ProviderType } from '../../core/token.js';
 import type { ProviderRegistry } from '../../providers/registry.js';
-import type { Stores } from '../../store/dynamo-store.js';
+import { Access } from '../access.js';
 import type { DeliverSecret } from '../reply.js';
 
 /** Everything a use case may touch. */
@@ -53,10 +46,7 @@ export class UseCaseContext {
 
   /** Authorizes the actor with fresh facts from Slack (guest, stranger, groups); throws `denied`. */
   async authorize(action: PolicyAction, provider?: ProviderType): Promise<void> {
-    const facts = await this.deps.directory.user(this.actor.userId);
-    const principal: Principal = { userId: this.actor.userId, ...facts, teamId: this.actor.teamId };
-    if (facts.teamId !== this.actor.teamId) principal.isStranger = true;
-    const decision = authorize(this.deps.policy, this.deps.allowedTeams, principal, action, provider);
+    const decision = await new Access(this.deps).decide(this.actor.userId, this.actor.teamId, action, provider);
     if (!decision.allowed) throw new TokenOpsError('denied', `Not allowed: ${decision.reason}`);
   }
 
@@ -65,18 +55,15 @@ export class UseCaseContext {
    * and a token the index does not know (no owner) needs `:any`. Throws `denied` with the reason.
    */
   async authorizeOn(action: PolicyAction, provider: ProviderType, owner: string | undefined): Promise<void> {
-    const facts = await this.deps.directory.user(this.actor.userId);
-    const principal: Principal = { userId: this.actor.userId, ...facts, teamId: this.actor.teamId };
-    if (facts.teamId !== this.actor.teamId) principal.isStranger = true;
-    const decision = authorize(this.deps.policy, this.deps.allowedTeams, principal, action, provider, { owner });
+    const { userId, teamId } = this.actor;
+    const decision = await new Access(this.deps).decide(userId, teamId, action, provider, { owner });
     if (!decision.allowed) throw new TokenOpsError('denied', `Not allowed: ${decision.reason}`);
   }
 
   /** Checks the tier and scopes asked for against the actor's roles' limits; throws `denied`. */
   async withinLimits(action: PolicyAction, provider: ProviderType, requested: Requested): Promise<void> {
-    const facts = await this.deps.directory.user(this.actor.userId);
-    const principal: Principal = { userId: this.actor.userId, ...facts, teamId: this.actor.teamId };
-    const decision = withinLimits(this.deps.policy, principal, action, provider, requested);
+    const { userId, teamId } = this.actor;
+    const decision = await new Access(this.deps).withinLimits(userId, teamId, action, provider, requested);
     if (!decision.allowed) throw new TokenOpsError('denied', `Not allowed: ${decision.reason}`);
   }
 
