@@ -183,3 +183,40 @@ export function refusalRecord(
     correlationId,
   };
 }
+
+/** Where the README tells operators how to rotate tokenops' own credential by hand. */
+export const OWN_CREDENTIAL_HELP =
+  'An operator rotates it by hand: README → "Rotating tokenops\' own credentials" (new secret into the connection\'s secret first, then retire the old one).';
+
+/** A connection's own credential as the config names it (no lookup needed: Cobalt and Mailtrap `ownTokenId`). */
+export interface OwnCredentialRef {
+  provider: ProviderType;
+  connection: string;
+  id: string;
+}
+
+/** The own-credential token ids a config names, for refusals before any confirmation. */
+export function configuredOwnCredentials(
+  connections: readonly { provider: ProviderType; name: string; ownTokenId?: string | number | undefined }[],
+): OwnCredentialRef[] {
+  return connections.flatMap((c) =>
+    c.ownTokenId === undefined ? [] : [{ provider: c.provider, connection: c.name, id: String(c.ownTokenId) }],
+  );
+}
+
+/**
+ * Why a revoke, rotate or deactivate of tokenops' own credential is refused, or undefined. Checked in
+ * the ingress before any confirmation for the ids the config names; the worker checks every adapter's
+ * own credential again (Vector Charts' API token, Mailtrap's looked-up id) before any provider call.
+ */
+export function ownCredentialRefusal(c: Command, owns: readonly OwnCredentialRef[]): string | undefined {
+  if (c.name !== 'revoke' && c.name !== 'rotate' && c.name !== 'deactivate') return undefined;
+  const own = owns.find(
+    (o) =>
+      o.provider === c.ref.provider &&
+      o.id === c.ref.id &&
+      (c.ref.connection === undefined || c.ref.connection === o.connection),
+  );
+  if (!own) return undefined;
+  return `that is tokenops' own credential for ${own.provider}:${own.connection}; tokenops will not ${c.name} it, or every later command there would fail. ${OWN_CREDENTIAL_HELP}`;
+}

@@ -56,6 +56,10 @@ export interface TokenSummary {
   expiresAt?: string | null | undefined;
   lastUsedAt?: string | null | undefined;
   active: boolean;
+  /** True for the connection's own credential: shown as such, never revoked, rotated or deactivated. */
+  ownCredential?: boolean | undefined;
+  /** Set when tokenops revoked it (a deactivated Triton token is "revoked", not "inactive"). */
+  revoked?: { by: string; at: string } | undefined;
   /** Provider-specific extras, such as Triton's rate tier or Mailtrap's creator. */
   extras: TokenExtras;
 }

@@ -8,7 +8,13 @@ import type {
   SlackCommandMiddlewareArgs,
   SlackViewMiddlewareArgs,
 } from '@slack/bolt';
-import { Access, permissionFor, refusalRecord } from '../commands/access.js';
+import {
+  Access,
+  ownCredentialRefusal,
+  permissionFor,
+  refusalRecord,
+  type OwnCredentialRef,
+} from '../commands/access.js';
 import type { Command } from '../commands/command.js';
 import { parseCommand } from '../commands/grammar.js';
 import { USAGE } from '../commands/help.js';
@@ -38,6 +44,8 @@ export interface IngressDeps {
   allowedTeams: readonly string[];
   /** Configured connections (for the create modal's choices). */
   connections: readonly { provider: ProviderType; connection: string }[];
+  /** tokenops' own credentials the config names: never revoked, rotated or deactivated. @default none */
+  ownCredentials?: readonly OwnCredentialRef[];
   /** Turns a pasted secret in `/token find` into its fingerprint before it is queued. */
   fingerprintKey: () => Promise<string>;
   log: Log;
@@ -65,6 +73,8 @@ export function registerListeners(app: App, deps: IngressDeps): void {
   const access = new Access(deps);
   /** Why the command is refused to the user, or undefined when it is allowed. */
   const refusalOf = async (userId: string, teamId: string, c: Command): Promise<string | undefined> => {
+    const own = ownCredentialRefusal(c, deps.ownCredentials ?? []);
+    if (own) return own;
     const need = permissionFor(c);
     return need ? access.refusal(userId, teamId, need.action, need.provider) : undefined;
   };

@@ -7,6 +7,7 @@ import { COMMAND_TRAITS } from '../commands/access.js';
 import type { Job, JobQueue } from '../commands/job.js';
 import type { DeliverSecret, Reply } from '../commands/reply.js';
 import { errorReply, runCommand } from '../commands/run.js';
+import { approvalTarget } from './approval-subject.js';
 import { UseCaseContext, type Actor, type UseCaseDeps } from '../commands/use-cases/context.js';
 import { dueReminders, staleTokens } from '../commands/use-cases/schedule.js';
 import { renderReply } from '../slack/render.js';
@@ -179,8 +180,8 @@ export class JobRunner {
 
   async #requestApproval(ctx: UseCaseContext, job: Extract<Job, { kind: 'command' }>, summary: string): Promise<Reply> {
     const id = randomUUID();
-    const cmd = job.command;
-    if (cmd.name !== 'create') throw new TokenOpsError('internal', 'Only create needs approval.');
+    const t = approvalTarget(job.command, this.deps.registry);
+    if (!t) throw new TokenOpsError('internal', 'Only create and rotate need approval.');
     await this.deps.stores.approvals.create({
       id,
       requester: job.origin.userId,
@@ -189,25 +190,11 @@ export class JobRunner {
       status: 'pending',
       createdAt: new Date().toISOString(),
     });
-    const connection = this.deps.registry.resolveConnection(cmd.target.provider, cmd.target.connection);
-    const record = await ctx.beginAudit({
-      action: 'create',
-      provider: cmd.target.provider,
-      connection,
-      tokenName: cmd.tokenName,
-      reason: cmd.reason,
-    });
+    const { action, provider, connection, ref, tokenName, reason } = t;
+    const record = await ctx.beginAudit({ action, provider, connection, ref, tokenName, reason });
     await ctx.finishAudit(record, 'pending_approval', { detail: `approval ${id}` });
     await this.deps.output.postApproval(
-      approvalRequestView({
-        approvalId: id,
-        requester: job.origin.userId,
-        action: 'create',
-        target: `${cmd.target.provider}:${connection}`,
-        tokenName: cmd.tokenName,
-        detail: cmd.tier ? `tier ${cmd.tier}` : undefined,
-        reason: cmd.reason,
-      }),
+      approvalRequestView({ approvalId: id, requester: job.origin.userId, ...t, detail: t.detail ?? summary }),
     );
     return { kind: 'pending_approval', approvalId: id, summary };
   }
@@ -225,16 +212,16 @@ export class JobRunner {
     };
     if (!request || request.status !== 'pending') return refuse('That request was already decided or has expired.');
     const original = JSON.parse(request.job) as Extract<Job, { kind: 'command' }>;
-    const cmd = original.command;
-    if (cmd.name !== 'create') return refuse('That request is malformed.');
-    const connection = this.deps.registry.resolveConnection(cmd.target.provider, cmd.target.connection);
+    const t = approvalTarget(original.command, this.deps.registry);
+    if (!t) return refuse('That request is malformed.');
     /** Audits this decision (or the refusal of it) and posts the notice. */
     const audit = async (outcome: 'succeeded' | 'refused', detail: string): Promise<void> => {
       const { record } = await ctx.beginAuditSoft({
         action: job.decision === 'approved' ? 'approve' : 'deny',
-        provider: cmd.target.provider,
-        connection,
-        tokenName: cmd.tokenName,
+        provider: t.provider,
+        connection: t.connection,
+        ref: t.ref,
+        tokenName: t.tokenName,
         detail,
       });
       await ctx.finishAudit(record, outcome, outcome === 'refused' ? { errorCode: 'denied' } : {});
@@ -246,7 +233,7 @@ export class JobRunner {
     };
     if (request.requester === approver) return refuseAudited('You cannot approve or deny your own request.');
     try {
-      await ctx.authorize('approve', cmd.target.provider);
+      await ctx.authorize('approve', t.provider);
     } catch (err) {
       return refuseAudited(
         errorReply(err, job.correlationId).kind === 'refused' ? (err as Error).message : 'Not allowed.',
@@ -255,12 +242,7 @@ export class JobRunner {
     const decided = await this.deps.stores.approvals.decide(job.approvalId, job.decision, approver);
     if (!decided) return refuse('Someone else decided that request first.');
     await audit('succeeded', `request ${request.id} by ${request.requester}`);
-    const subject = {
-      requester: request.requester,
-      action: 'create',
-      target: `${cmd.target.provider}:${connection}`,
-      tokenName: cmd.tokenName,
-    };
+    const subject = { requester: request.requester, action: t.action, target: t.target, tokenName: t.tokenName };
     await this.deps.output
       .respond(
         { ...job.origin, replaceOriginal: true },

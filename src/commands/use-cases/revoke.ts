@@ -3,6 +3,7 @@ import { TokenOpsError, asTokenOpsError } from '../../core/errors.js';
 import type { Revocation, TokenRecord } from '../../core/ports.js';
 import type { Ref } from '../../core/ref.js';
 import { PROVIDER_LABELS, type ProviderAdapter, type RevokeMethod, type RevokeResult } from '../../core/token.js';
+import { OWN_CREDENTIAL_HELP } from '../access.js';
 import type { Reply } from '../reply.js';
 import type { UseCaseContext } from './context.js';
 import { adapterFor } from './read.js';
@@ -14,10 +15,6 @@ export const REVOKE_HOW: Record<RevokeMethod, string> = {
   refreshed_and_discarded:
     'refreshed and the new secret discarded (the provider has no revoke; the old secret died at once)',
 };
-
-/** Where the README tells operators how to rotate tokenops' own credential by hand. */
-export const OWN_CREDENTIAL_HELP =
-  'An operator rotates it by hand: README → "Rotating tokenops\' own credentials" (new secret into the connection\'s secret first, then retire the old one).';
 
 /**
  * Refuses to revoke, rotate or deactivate the connection's own credential: doing so would lock tokenops

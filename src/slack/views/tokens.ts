@@ -2,7 +2,7 @@
 // phone; tables do not.
 import { shortFingerprint } from '../../core/secret.js';
 import { PROVIDER_LABELS, type TokenSummary } from '../../core/token.js';
-import { bold, code, safe, shortTime } from '../mrkdwn.js';
+import { bold, code, mention, safe, shortTime } from '../mrkdwn.js';
 import { button, context, fields, fitsValue, header, message, section, type Block, type View } from './blocks.js';
 
 /** A per-connection failure shown next to partial results. */
@@ -17,11 +17,18 @@ const MAX_FIND_MATCHES = 40;
 
 /** Status, REF and last characters of one token, in two short lines of mrkdwn. */
 export function tokenLines(t: TokenSummary): string {
-  const status = t.active ? 'active' : '_inactive_';
+  const status = statusText(t, '_');
   const bits = [code(t.ref, 200)];
   if (t.last4) bits.push(`ends ${code(`…${t.last4}`, 20)}`);
   if (t.expiresAt) bits.push(`expires ${shortTime(t.expiresAt)}`);
   return `${bold(t.name, 200) || '_(no name)_'} · ${status}\n${bits.join(' · ')}`;
+}
+
+/** Status words: tokenops' own credential, revoked (by whom, when), active or inactive. */
+function statusText(t: TokenSummary, em: '' | '_'): string {
+  if (t.revoked) return `${em}revoked${em} by ${mention(t.revoked.by)} ${shortTime(t.revoked.at)}`;
+  const own = t.ownCredential ? " · *tokenops' own credential*" : '';
+  return `${t.active ? 'active' : `${em}inactive${em}`}${own}`;
 }
 
 /** Warning lines for the connections that could not be read. */
@@ -62,7 +69,7 @@ export function tokenListView(
 export function tokenDetailView(t: TokenSummary): View {
   const main = [
     `*REF*\n${code(t.ref, 500)}`,
-    `*Status*\n${t.active ? 'active' : 'inactive'}`,
+    `*Status*\n${statusText(t, '')}`,
     `*Provider*\n${safe(PROVIDER_LABELS[t.provider] ?? t.provider, 100)} · ${code(t.connection, 100)}`,
     `*Last 4*\n${t.last4 ? code(`…${t.last4}`, 20) : 'unknown'}`,
     `*Fingerprint*\n${t.fingerprint ? code(shortFingerprint(t.fingerprint), 20) : 'unknown'}`,
@@ -76,7 +83,13 @@ export function tokenDetailView(t: TokenSummary): View {
     .map(([k, v]) => `${safe(k, 60)}: ${code(String(v), 150)}`);
   const blocks: Block[] = [header(t.name || '(no name)'), fields(main)];
   if (extras.length > 0) blocks.push(section(extras.join('\n')));
-  blocks.push(context(`Revoke it with ${code(`/token revoke ${t.ref}`, 600)}`));
+  if (t.ownCredential)
+    blocks.push(
+      context(
+        "tokenops' own credential: it cannot be revoked or rotated from Slack (README: rotating tokenops' own credentials).",
+      ),
+    );
+  else if (!t.revoked) blocks.push(context(`Revoke it with ${code(`/token revoke ${t.ref}`, 600)}`));
   return message(`Token ${safe(t.name, 200)} (${safe(t.ref, 500)})`, blocks);
 }
 
@@ -99,7 +112,8 @@ export function findResultsView(
   const on = { last4: 'last characters', fingerprint: 'fingerprint', name: 'name' } as const;
   shown.forEach((m, i) => {
     const text = `${tokenLines(m.token)}\nmatched on ${on[m.matchedOn] ?? 'name'}`;
-    blocks.push(section(text, revokeRequestButton(m.token.ref), `match_${i}`));
+    const offer = !m.token.ownCredential && !m.token.revoked; // never offer to revoke tokenops itself, or twice
+    blocks.push(section(text, offer ? revokeRequestButton(m.token.ref) : undefined, `match_${i}`));
   });
   if (matches.length > shown.length) {
     blocks.push(context(`…and ${matches.length - shown.length} more: use more characters to narrow it.`));
