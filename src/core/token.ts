@@ -133,6 +133,8 @@ export interface RotateOptions {
    */
   deliver?: DeliverHook;
   reason?: string;
+  /** The token as the caller has just read it (spares the adapter a second listing). */
+  previous?: TokenSummary | undefined;
 }
 
 /** Options for calls that can be cancelled. */

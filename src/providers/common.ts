@@ -61,7 +61,7 @@ export async function emulatedRotate(
   /** The token, when the adapter has just read it (spares a second listing). */
   known?: TokenSummary,
 ): Promise<RotateResult> {
-  const previous = known ?? (await adapter.get(id, options));
+  const previous = known ?? options.previous ?? (await adapter.get(id, options));
   const issued = await adapter.create(likeInput(previous), options);
   await deliverOrUndo(adapter, issued, options);
   // The new secret is in its owner's hands now: a failed retire must not hide that it exists.

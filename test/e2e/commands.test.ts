@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { ALICE, OLIVIA, SAM, auditPosts, click, deliveredSecrets, refsIn, run, useStack } from './harness.js';
+import {
+  ALICE,
+  OLIVIA,
+  SAM,
+  auditPosts,
+  click,
+  deliveredSecrets,
+  otherRefsIn,
+  refsIn,
+  run,
+  useStack,
+} from './harness.js';
 
 describe('every command, end to end (signed request → ingress → queue → worker → simulators → Slack)', () => {
   const stack = useStack();
@@ -81,12 +92,13 @@ describe('every command, end to end (signed request → ingress → queue → wo
       const sim = s.sims[target.includes(':') ? target : `${target}:default`];
       const gets = (): number => sim?.requests.filter((q) => q.method === 'GET').length ?? 0;
       const beforeList = gets();
-      const listed = await run(s, ALICE, `list ${target}`);
+      const listed = await run(s, SAM, `list ${target}`);
       const readsPerList = gets() - beforeList;
-      const ref = refsIn(listed.replies.join('\n'))[0] as string;
+      const ref = otherRefsIn(listed.replies.join('\n'))[0] as string;
       const before = deliveredSecrets(s).length;
       const beforeRotate = gets();
-      const r = await run(s, ALICE, `rotate ${ref} --reason scheduled`);
+      // Sam may rotate any token (security); engineers only their own (test/e2e/revocation.test.ts).
+      const r = await run(s, SAM, `rotate ${ref} --reason scheduled`);
       const text = r.replies.join('\n');
       expect(text).toMatch(/Rotated/);
       expect(text).toMatch(fate);

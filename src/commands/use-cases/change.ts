@@ -3,7 +3,13 @@ import { TokenOpsError, UndoFailedError, asTokenOpsError } from '../../core/erro
 import { approvalDependsOnTier, needsApproval } from '../../core/policy.js';
 import type { Ref } from '../../core/ref.js';
 import { fingerprint } from '../../core/secret.js';
-import { PROVIDER_LABELS, type IssuedToken, type OldSecretFate, type ProviderAdapter } from '../../core/token.js';
+import {
+  PROVIDER_LABELS,
+  type IssuedToken,
+  type OldSecretFate,
+  type ProviderAdapter,
+  type TokenSummary,
+} from '../../core/token.js';
 import type { Command } from '../command.js';
 import type { Reply } from '../reply.js';
 import type { UseCaseContext } from './context.js';
@@ -32,10 +38,8 @@ export function fateText(fate: OldSecretFate): string {
  * The tier of a token tokenops did not mint, read from the provider only when an approval rule for
  * rotate depends on it (Triton lists it; other providers have no tiers).
  */
-async function tierFromProvider(ctx: UseCaseContext, adapter: ProviderAdapter, ref: Ref): Promise<string | undefined> {
-  if (!approvalDependsOnTier(ctx.deps.policy, 'rotate', ref.provider)) return undefined;
-  const tier = (await adapter.get(ref.id)).extras['rateTier'];
-  return typeof tier === 'string' ? tier : undefined;
+async function readForTier(ctx: UseCaseContext, adapter: ProviderAdapter, ref: Ref): Promise<TokenSummary | undefined> {
+  return approvalDependsOnTier(ctx.deps.policy, 'rotate', ref.provider) ? adapter.get(ref.id) : undefined;
 }
 
 /** Remembers a minted token (fingerprint and last 4 only) for --mine, find and reminders. */
@@ -159,7 +163,7 @@ export async function rotateToken(
     ctx.deps.stores.tokens.get(refText).catch(() => undefined),
     ctx.deps.stores.tokens.revocation(refText).catch(() => undefined),
   ]);
-  await ctx.authorizeOn('rotate', ref.provider, known?.owner);
+  await ctx.authorizeOn('rotate', { provider: ref.provider, connection, ref: refText, reason }, known?.owner);
   if (adapter.capabilities.rotate.mode === 'unsupported')
     return {
       kind: 'refused',
@@ -167,7 +171,9 @@ export async function rotateToken(
     };
   if (revoked) return { kind: 'revoked_before', action: 'rotate', ref: refText, revokedBefore: revoked };
   await refuseOwnCredential(adapter, ref.id, 'rotate');
-  const tier = known?.tier ?? (await tierFromProvider(ctx, adapter, ref));
+  const previous = known?.tier === undefined ? await readForTier(ctx, adapter, ref) : undefined;
+  const rateTier = previous?.extras['rateTier'];
+  const tier = known?.tier ?? (typeof rateTier === 'string' ? rateTier : undefined);
   await ctx.withinLimits('rotate', ref.provider, { tier });
   if (!ctx.actor.approvedBy && needsApproval(ctx.deps.policy, 'rotate', ref.provider, tier))
     return requestApproval(`rotate ${refText}${known ? ` "${known.name}"` : ''}${tier ? ` (tier ${tier})` : ''}`);
@@ -177,6 +183,7 @@ export async function rotateToken(
   try {
     const result = await adapter.rotate(ref.id, {
       reason,
+      previous,
       deliver: async (issued) => {
         try {
           await ctx.deliver(issued, { action: 'rotated' });
@@ -245,7 +252,7 @@ export async function toggleToken(
 ): Promise<Reply> {
   const { adapter, connection, refText } = await adapterFor(ctx, ref);
   const known = await ctx.deps.stores.tokens.get(refText).catch(() => undefined);
-  await ctx.authorizeOn(action, ref.provider, known?.owner);
+  await ctx.authorizeOn(action, { provider: ref.provider, connection, ref: refText, reason }, known?.owner);
   if (adapter.capabilities[action].mode === 'unsupported') {
     const support = adapter.capabilities[action];
     return {

@@ -54,10 +54,18 @@ export class UseCaseContext {
    * Authorizes an owner-scoped action on one token: `:own` grants reach the actor's own tokens only,
    * and a token the index does not know (no owner) needs `:any`. Throws `denied` with the reason.
    */
-  async authorizeOn(action: PolicyAction, provider: ProviderType, owner: string | undefined): Promise<void> {
+  async authorizeOn(
+    action: 'revoke' | 'rotate' | 'activate' | 'deactivate',
+    target: { provider: ProviderType; connection: string; ref: string; reason?: string | undefined },
+    owner: string | undefined,
+  ): Promise<void> {
     const { userId, teamId } = this.actor;
-    const decision = await new Access(this.deps).decide(userId, teamId, action, provider, { owner });
-    if (!decision.allowed) throw new TokenOpsError('denied', `Not allowed: ${decision.reason}`);
+    const decision = await new Access(this.deps).decide(userId, teamId, action, target.provider, { owner });
+    if (decision.allowed) return;
+    // A refusal in the worker is an attempted change too: it leaves a record and a notice.
+    const { record } = await this.beginAuditSoft({ action, ...target });
+    await this.finishAudit(record, 'refused', { errorCode: 'denied', detail: decision.reason });
+    throw new TokenOpsError('denied', `Not allowed: ${decision.reason}`);
   }
 
   /** Checks the tier and scopes asked for against the actor's roles' limits; throws `denied`. */

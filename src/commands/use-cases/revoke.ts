@@ -46,7 +46,7 @@ function indexed(ctx: UseCaseContext, refText: string): Promise<TokenRecord | un
 export async function revokeToken(ctx: UseCaseContext, ref: Ref, reason: string | undefined): Promise<Reply> {
   const { adapter, connection, refText } = await adapterFor(ctx, ref);
   const record = await indexed(ctx, refText);
-  await ctx.authorizeOn('revoke', ref.provider, record?.owner);
+  await ctx.authorizeOn('revoke', { provider: ref.provider, connection, ref: refText, reason }, record?.owner);
   await refuseOwnCredential(adapter, ref.id, 'revoke');
   const kill = adapter.revoke(ref.id, { reason }).then(
     (result) => ({ ok: true as const, result }),

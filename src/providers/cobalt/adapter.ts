@@ -122,7 +122,7 @@ class CobaltAdapter implements ProviderAdapter {
 
   async rotate(id: string, options: CallOptions & RotateOptions = {}): Promise<RotateResult> {
     this.#notSelf(id);
-    const previous = await this.get(id, options);
+    const previous = options.previous ?? (await this.get(id, options));
     const { body } = await this.#send({
       ...this.#refreshRequest(id),
       schema: cobaltRefreshResponse,
