@@ -150,7 +150,7 @@ describe('every command, end to end (signed request → ingress → queue → wo
         target === 'triton:prod'
           ? await run(s, SAM, 'create triton:prod revoke-me --tier tier1')
           : await run(s, SAM, `list ${target}`);
-      const ref = refsIn(source.replies.join('\n'))[0] as string;
+      const ref = otherRefsIn(source.replies.join('\n'))[0] as string;
       await s.standin.slashCommand({ user: SAM, text: `revoke ${ref}` });
       const done = await click(s, SAM, 'revoke_confirm');
       expect(done.join('\n'), target).toMatch(how);
