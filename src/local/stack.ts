@@ -69,8 +69,7 @@ async function startSimulators(
     startVectorchartsSimulator({ demo, fingerprintKey: LOCAL.fingerprintKey }).then(
       (s) => ['vectorcharts:default', s] as const,
     ),
-    // Cobalt lists the caller's own token among the others, as the real API does.
-    startCobaltSimulator({ demo, listManagementToken: true }).then((s) => ['cobalt:default', s] as const),
+    startCobaltSimulator({ demo }).then((s) => ['cobalt:default', s] as const),
     startVaultoroSimulator({ demo }).then((s) => ['vaultoro:default', s] as const),
   ]);
   const sims = Object.fromEntries(started);
