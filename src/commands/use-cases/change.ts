@@ -58,7 +58,7 @@ async function remember(ctx: UseCaseContext, issued: IssuedToken): Promise<void>
       expiresAt: s.expiresAt ?? undefined,
       tier: typeof s.extras['rateTier'] === 'string' ? s.extras['rateTier'] : undefined,
     })
-    .catch(() => undefined); // the audit record still names it
+    .catch(ctx.dropped('token index write')); // the audit record still names it
 }
 
 /** Revokes a token whose secret could not be delivered, and says how that went. */
@@ -208,7 +208,7 @@ export async function rotateToken(
     if (result.old.fate !== 'expires_later' && result.old.fate !== 'retire_failed')
       await ctx.deps.stores.tokens
         .markRevoked({ ref: refText, at: ctx.now().toISOString(), by: ctx.actor.userId, how: `rotated: ${fate}` })
-        .catch(() => undefined);
+        .catch(ctx.dropped('token index revoke mark'));
     return {
       kind: 'secret_sent',
       action: 'rotated',

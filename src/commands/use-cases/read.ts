@@ -123,8 +123,8 @@ export async function showToken(ctx: UseCaseContext, ref: Ref): Promise<Reply> {
   const { adapter, refText } = await adapterFor(ctx, ref);
   const [token, record, revocation] = await Promise.all([
     adapter.get(ref.id),
-    ctx.deps.stores.tokens.get(refText).catch(() => undefined),
-    ctx.deps.stores.tokens.revocation(refText).catch(() => undefined),
+    ctx.deps.stores.tokens.get(refText).catch(ctx.dropped('token index read')),
+    ctx.deps.stores.tokens.revocation(refText).catch(ctx.dropped('revocation read')),
   ]);
   const [enriched] = enrich(
     await marked(adapter, [token], revocation ? [revocation] : []),

@@ -1,8 +1,8 @@
-import type { AuditAction } from '../core/audit.js';
-import { formatRef } from '../core/ref.js';
-import type { ProviderType } from '../core/token.js';
-import type { Command } from '../commands/command.js';
-import type { ProviderRegistry } from '../providers/registry.js';
+import type { AuditAction } from '../../core/audit.js';
+import { formatRef } from '../../core/ref.js';
+import type { ProviderType } from '../../core/token.js';
+import type { Command } from '../command.js';
+import type { ProviderRegistry } from '../../providers/registry.js';
 
 /** What an approval is about: a create on a connection, or a rotate of one token. */
 export interface ApprovalTarget {
