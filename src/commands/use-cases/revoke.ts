@@ -44,9 +44,24 @@ function indexed(ctx: UseCaseContext, refText: string): Promise<TokenRecord | un
  * own credential); the audit "begin" write runs beside the kill and never delays or blocks it.
  */
 export async function revokeToken(ctx: UseCaseContext, ref: Ref, reason: string | undefined): Promise<Reply> {
-  const { adapter, connection, refText } = await adapterFor(ctx, ref);
+  const { connection, refText } = await adapterFor(ctx, ref);
   const record = await indexed(ctx, refText);
   await ctx.authorizeOn('revoke', { provider: ref.provider, connection, ref: refText, reason }, record?.owner);
+  return revokeAuthorized(ctx, ref, reason, record);
+}
+
+/**
+ * The revoke itself, once someone was allowed to ask for it: the one path person-driven and automatic
+ * revocations (a leak report under `autoRevoke`) share. Never tokenops' own credential; kill first.
+ */
+export async function revokeAuthorized(
+  ctx: UseCaseContext,
+  ref: Ref,
+  reason: string | undefined,
+  known?: TokenRecord,
+): Promise<Reply> {
+  const { adapter, connection, refText } = await adapterFor(ctx, ref);
+  const record = known ?? (await indexed(ctx, refText));
   await refuseOwnCredential(adapter, ref.id, 'revoke');
   const kill = adapter.revoke(ref.id, { reason }).then(
     (result) => ({ ok: true as const, result }),
