@@ -6,10 +6,11 @@ import '../src/local/quiet-warnings.js';
  */
 import * as providersFanout from './providers-fanout.js';
 import * as slackIngress from './slack-ingress.js';
+import * as timeToKill from './time-to-kill.js';
 import type { BenchModule, BenchResult } from './types.js';
 
 /** Every benchmark, run in this order. Register a new module by importing it and adding it here. */
-const MODULES: BenchModule[] = [providersFanout, slackIngress];
+const MODULES: BenchModule[] = [providersFanout, slackIngress, timeToKill];
 
 interface Row {
   module: string;

@@ -1,6 +1,15 @@
 import { newAuditId, type AuditAction, type AuditRecord } from '../core/audit.js';
 import type { Directory, JobOrigin } from '../core/ports.js';
-import { authorize, type Decision, type PolicyAction, type PolicyDoc, type Principal } from '../core/policy.js';
+import {
+  authorize,
+  withinLimits,
+  type Decision,
+  type PolicyAction,
+  type PolicyDoc,
+  type Principal,
+  type Requested,
+  type Subject,
+} from '../core/policy.js';
 import { printRef } from '../core/ref.js';
 import type { ProviderType } from '../core/token.js';
 import type { Command } from './command.js';
@@ -70,11 +79,47 @@ export class Access {
     return { userId, ...facts, isStranger: facts.isStranger || facts.teamId !== teamId, teamId };
   }
 
-  /** Decides one action (on one provider, or on all when none is named). Another workspace needs no lookup. */
-  async decide(userId: string, teamId: string, action: PolicyAction, provider?: ProviderType): Promise<Decision> {
+  /**
+   * Decides one action (on one provider, or on all when none is named). Another workspace needs no
+   * lookup. With a `subject`, an owner-scoped action is decided for that token (`:own` vs `:any`).
+   */
+  async decide(
+    userId: string,
+    teamId: string,
+    action: PolicyAction,
+    provider?: ProviderType,
+    subject?: Subject,
+  ): Promise<Decision> {
     if (!this.deps.allowedTeams.includes(teamId)) return { allowed: false, reason: OTHER_WORKSPACE };
     const principal = await this.principal(userId, teamId);
-    return authorize(this.deps.policy, this.deps.allowedTeams, principal, action, provider);
+    return authorize(this.deps.policy, this.deps.allowedTeams, principal, action, provider, subject);
+  }
+
+  /**
+   * May this viewer do `action` on this token? For buttons and hints (offer only what is allowed) and
+   * for the checks themselves. `owner` is the token index's owner: undefined for tokens tokenops did
+   * not mint, which only `:any` grants reach. Never offers to change tokenops' own credential.
+   */
+  async mayChange(
+    userId: string,
+    teamId: string,
+    action: PolicyAction,
+    token: { provider: ProviderType; owner: string | undefined; ownCredential?: boolean | undefined },
+  ): Promise<boolean> {
+    if (token.ownCredential && action !== 'get' && action !== 'list') return false;
+    return (await this.decide(userId, teamId, action, token.provider, { owner: token.owner })).allowed;
+  }
+
+  /** Checks a create's or rotate's tier and scopes against the limits of the roles that grant it. */
+  async withinLimits(
+    userId: string,
+    teamId: string,
+    action: PolicyAction,
+    provider: ProviderType,
+    requested: Requested,
+  ): Promise<Decision> {
+    if (!this.deps.allowedTeams.includes(teamId)) return { allowed: false, reason: OTHER_WORKSPACE };
+    return withinLimits(this.deps.policy, await this.principal(userId, teamId), action, provider, requested);
   }
 
   /** Why the action is refused, or undefined when it is allowed. */
@@ -137,4 +182,41 @@ export function refusalRecord(
     detail: reason,
     correlationId,
   };
+}
+
+/** Where the README tells operators how to rotate tokenops' own credential by hand. */
+export const OWN_CREDENTIAL_HELP =
+  'An operator rotates it by hand: README → "Rotating tokenops\' own credentials" (new secret into the connection\'s secret first, then retire the old one).';
+
+/** A connection's own credential as the config names it (no lookup needed: Cobalt and Mailtrap `ownTokenId`). */
+export interface OwnCredentialRef {
+  provider: ProviderType;
+  connection: string;
+  id: string;
+}
+
+/** The own-credential token ids a config names, for refusals before any confirmation. */
+export function configuredOwnCredentials(
+  connections: readonly { provider: ProviderType; name: string; ownTokenId?: string | number | undefined }[],
+): OwnCredentialRef[] {
+  return connections.flatMap((c) =>
+    c.ownTokenId === undefined ? [] : [{ provider: c.provider, connection: c.name, id: String(c.ownTokenId) }],
+  );
+}
+
+/**
+ * Why a revoke, rotate or deactivate of tokenops' own credential is refused, or undefined. Checked in
+ * the ingress before any confirmation for the ids the config names; the worker checks every adapter's
+ * own credential again (Vector Charts' API token, Mailtrap's looked-up id) before any provider call.
+ */
+export function ownCredentialRefusal(c: Command, owns: readonly OwnCredentialRef[]): string | undefined {
+  if (c.name !== 'revoke' && c.name !== 'rotate' && c.name !== 'deactivate') return undefined;
+  const own = owns.find(
+    (o) =>
+      o.provider === c.ref.provider &&
+      o.id === c.ref.id &&
+      (c.ref.connection === undefined || c.ref.connection === o.connection),
+  );
+  if (!own) return undefined;
+  return `that is tokenops' own credential for ${own.provider}:${own.connection}; tokenops will not ${c.name} it, or every later command there would fail. ${OWN_CREDENTIAL_HELP}`;
 }

@@ -1,4 +1,5 @@
 import type { AuditRecord } from '../core/audit.js';
+import type { Revocation } from '../core/ports.js';
 import type { Capabilities, IssuedToken, ProviderType, TokenSummary } from '../core/token.js';
 import type { Target } from './command.js';
 
@@ -58,6 +59,10 @@ export type Reply =
   /** A create whose name the connection already has: asks to confirm before making a second one. */
   | { kind: 'duplicate_name'; tokenName: string; target: string; existing: string[]; confirmValue?: string | undefined }
   | { kind: 'refused'; message: string }
+  /** A revoke found no such token: never a success. `revokedBefore` when tokenops itself revoked it. */
+  | { kind: 'not_found'; ref: string; message: string; revokedBefore?: Revocation | undefined }
+  /** An action refused because tokenops revoked the token earlier: revocation is final. */
+  | { kind: 'revoked_before'; action: string; ref: string; revokedBefore: Revocation }
   | { kind: 'error'; code: string; message: string; usage?: string | undefined };
 
 /** Hands a new secret to its owner, once. Throws when it cannot. */

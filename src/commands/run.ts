@@ -1,7 +1,8 @@
 import { asTokenOpsError } from '../core/errors.js';
 import type { Command } from './command.js';
 import type { Reply } from './reply.js';
-import { createToken, revokeToken, rotateToken, toggleToken } from './use-cases/change.js';
+import { createToken, rotateToken, toggleToken } from './use-cases/change.js';
+import { revokeToken } from './use-cases/revoke.js';
 import type { UseCaseContext } from './use-cases/context.js';
 import { findTokens, listProviders, listTokens, readAudit, showToken } from './use-cases/read.js';
 
@@ -68,7 +69,7 @@ async function dispatch(ctx: UseCaseContext, c: Command, requestApproval: Reques
     case 'create':
       return createToken(ctx, c, requestApproval);
     case 'rotate':
-      return rotateToken(ctx, c.ref, c.reason);
+      return rotateToken(ctx, c.ref, c.reason, requestApproval);
     case 'revoke':
       return revokeToken(ctx, c.ref, c.reason);
     case 'activate':

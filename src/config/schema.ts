@@ -1,18 +1,26 @@
 import * as z from 'zod/mini';
 import '../core/validation.js';
+import { OWNER_SCOPED } from '../core/policy.js';
 import { ACTIONS, PROVIDER_TYPES } from '../core/token.js';
 import { connectionSchema } from '../providers/config.js';
 
 /** Actions a policy can grant: adapter actions, plus the read-only and audit commands. */
 export const POLICY_ACTIONS = [...ACTIONS, 'find', 'audit', 'approve', '*'] as const;
 
-const policyAction = z.enum(POLICY_ACTIONS);
+/** Owner-scoped grants: `rotate:own` reaches the person's own tokens, `rotate:any` every token. */
+export const SCOPED_GRANTS = OWNER_SCOPED.flatMap((a) => [`${a}:own`, `${a}:any`]);
+
+const policyAction = z.enum([...POLICY_ACTIONS, ...SCOPED_GRANTS]);
 const providerKey = z.enum([...PROVIDER_TYPES, '*']);
 
-/** A role: which actions it grants per provider (`*` = every provider). */
+/** A role: which actions it grants per provider (`*` = every provider), and the tiers/scopes it may ask for. */
 const roleSchema = z.object({
   description: z.optional(z.string()),
   grants: z.partialRecord(providerKey, z.array(policyAction)),
+  /** Rate tiers this role may create or rotate into. @default any tier */
+  tiers: z.optional(z.array(z.string().check(z.minLength(1)))),
+  /** Scopes this role may ask for (`*` matches one segment: `project:*:viewer`). @default any scope */
+  scopes: z.optional(z.array(z.string().check(z.minLength(1)))),
 });
 
 /** Who holds which roles: Slack user ids (U…/W…) or user group ids (S…). */

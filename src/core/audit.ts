@@ -4,8 +4,21 @@ import type { ProviderType } from './token.js';
 /** Every action that changes a token or a request, and therefore leaves an audit record. */
 export type AuditAction = 'create' | 'revoke' | 'rotate' | 'activate' | 'deactivate' | 'approve' | 'deny';
 
-/** How an attempted change ended. */
-export type AuditOutcome = 'in_progress' | 'succeeded' | 'failed' | 'refused' | 'pending_approval' | 'undone';
+/**
+ * How an attempted change ended. `not_found`: the provider has no such token (never a success).
+ * `interrupted`: the worker died mid-way and the sweep closed the record after its lease.
+ * `orphan_revoked`: an interrupted mint left a token nobody received; the sweep revoked it.
+ */
+export type AuditOutcome =
+  | 'in_progress'
+  | 'succeeded'
+  | 'failed'
+  | 'refused'
+  | 'pending_approval'
+  | 'undone'
+  | 'not_found'
+  | 'interrupted'
+  | 'orphan_revoked';
 
 /** One audit record: who tried what on which token, why, and how it ended. Never holds a secret. */
 export interface AuditRecord {

@@ -24,14 +24,29 @@ export interface TokenRecord {
   provider: ProviderType;
   connection: string;
   name: string;
-  /** Slack user id of the person it was minted for. */
+  /** Slack user id of the person it was minted for: the owner owner-scoped grants check. */
   owner: string;
   fingerprint: string;
   last4: string;
   createdAt: string;
   expiresAt?: string | undefined;
+  /** The rate tier it was minted with (approval rules for rotate depend on it). */
+  tier?: string | undefined;
   /** Set when tokenops revoked it. */
   revokedAt?: string | undefined;
+  /** Slack user id of the person who revoked it through tokenops. */
+  revokedBy?: string | undefined;
+}
+
+/** A revocation tokenops made: kept for every token it revoked, minted by it or not. */
+export interface Revocation {
+  ref: string;
+  /** ISO 8601 time of the kill. */
+  at: string;
+  /** Slack user id of the person who revoked it (or `tokenops` for the orphan sweep). */
+  by: string;
+  /** How: the revoke method words, e.g. "deactivated". */
+  how?: string | undefined;
 }
 
 /** Tokens minted through tokenops, for `--mine`, `find` by fingerprint, and expiry reminders. */
@@ -41,7 +56,12 @@ export interface TokenIndex {
   byOwner(owner: string): Promise<TokenRecord[]>;
   /** Every record (the schedule's daily pass). */
   all(): Promise<TokenRecord[]>;
-  markRevoked(ref: string, at: string): Promise<void>;
+  /** Records that tokenops revoked a token (any token, minted by tokenops or not): revocation is final. */
+  markRevoked(revocation: Revocation): Promise<void>;
+  /** The revocation of a token, when tokenops made one. */
+  revocation(ref: string): Promise<Revocation | undefined>;
+  /** Every revocation on one connection (to mark deactivated-by-revoke tokens in lists). */
+  revocations(provider: ProviderType, connection: string): Promise<Revocation[]>;
 }
 
 /** A request waiting for a second person's approval. The command holds no secret. */

@@ -56,6 +56,10 @@ export interface TokenSummary {
   expiresAt?: string | null | undefined;
   lastUsedAt?: string | null | undefined;
   active: boolean;
+  /** True for the connection's own credential: shown as such, never revoked, rotated or deactivated. */
+  ownCredential?: boolean | undefined;
+  /** Set when tokenops revoked it (a deactivated Triton token is "revoked", not "inactive"). */
+  revoked?: { by: string; at: string } | undefined;
   /** Provider-specific extras, such as Triton's rate tier or Mailtrap's creator. */
   extras: TokenExtras;
 }
@@ -82,13 +86,23 @@ export interface IssuedToken {
 /** How a revoke made the old secret stop working. */
 export type RevokeMethod = 'deleted' | 'deactivated' | 'refreshed_and_discarded';
 
-/** The outcome of a revoke. */
+/**
+ * The outcome of a revoke that killed a token. A token the provider does not know is never a success:
+ * revoke throws `not_found` for it (a typo, or a token already gone), so repeats are safe and honest.
+ */
 export interface RevokeResult {
   method: RevokeMethod;
-  /** True when the token was already gone or inactive: revoke is idempotent. */
-  alreadyRevoked: boolean;
-  /** The token as it was before, when known. */
-  summary?: TokenSummary | undefined;
+  /** What the adapter learnt of the token on the way (a listing it needed, or the kill's answer). */
+  summary?: Partial<Pick<TokenSummary, 'name' | 'last4'>> | undefined;
+}
+
+/**
+ * Which provider tokens are the connection's own credential, as exactly as the API allows. `ids` are
+ * REF ids; `note` says what the provider cannot tell (e.g. Triton's management token is never listed).
+ */
+export interface OwnCredential {
+  ids: readonly string[];
+  note?: string | undefined;
 }
 
 /** What happens to the old secret after a rotate. */
@@ -121,6 +135,8 @@ export interface RotateOptions {
    */
   deliver?: DeliverHook;
   reason?: string;
+  /** The token as the caller has just read it (spares the adapter a second listing). */
+  previous?: TokenSummary | undefined;
 }
 
 /** Options for calls that can be cancelled. */
@@ -138,9 +154,14 @@ export interface ProviderAdapter {
   /** One token by its REF id; emulated by listing where the provider has no get. */
   get(id: string, options?: CallOptions): Promise<TokenSummary>;
   create(input: CreateInput, options?: CallOptions): Promise<IssuedToken>;
-  /** Makes the token's secret stop working now. Idempotent. */
+  /**
+   * Makes the token's secret stop working now. The first provider call is the kill (except where the
+   * REF id must be resolved by one listing); throws `not_found` when the provider has no such token.
+   */
   revoke(id: string, options?: CallOptions & { reason?: string }): Promise<RevokeResult>;
   rotate(id: string, options?: CallOptions & RotateOptions): Promise<RotateResult>;
   activate(id: string, options?: CallOptions): Promise<TokenSummary>;
   deactivate(id: string, options?: CallOptions & { reason?: string }): Promise<TokenSummary>;
+  /** The connection's own credential among the provider's tokens (looked up once, then cached). */
+  ownCredential(options?: CallOptions): Promise<OwnCredential>;
 }

@@ -46,14 +46,19 @@ export const DEMO_USERS: StandinUser[] = [
   },
 ];
 
-/** The demo policy: engineers list/create/rotate; security does everything; paid Triton tiers need approval. */
+/**
+ * The demo policy: engineers list/create and rotate or revoke their own tokens, within tiers and
+ * scopes; security acts on any token; paid Triton tiers need approval to create and to rotate.
+ */
 export const DEMO_POLICY: AppConfig['policy'] = {
   roles: {
     engineer: {
-      description: 'request and rotate tokens',
-      grants: { '*': ['list', 'get', 'create', 'rotate', 'find'] },
+      description: 'request tokens; rotate and revoke their own',
+      grants: { '*': ['list', 'get', 'create', 'rotate:own', 'revoke:own', 'find'] },
+      tiers: ['free', 'tier1', 'tier2', 'tier3'],
+      scopes: ['account:viewer', 'account:admin', 'project:*:*', 'inbox:*:*', 'sandbox:*:*', 'read'],
     },
-    security: { description: 'everything, including revoke', grants: { '*': ['*'] } },
+    security: { description: 'everything, on any token', grants: { '*': ['*'] } },
     approver: { description: 'approves paid tiers', grants: { '*': ['approve', 'audit'] } },
   },
   members: [
@@ -64,5 +69,8 @@ export const DEMO_POLICY: AppConfig['policy'] = {
     { user: 'U0GUEST', roles: ['engineer'] },
     { user: 'U0STRANGER', roles: ['security'] },
   ],
-  approvals: [{ action: 'create', provider: 'triton', tiers: ['tier3', 'dedi'] }],
+  approvals: [
+    { action: 'create', provider: 'triton', tiers: ['tier3', 'dedi'] },
+    { action: 'rotate', provider: 'triton', tiers: ['tier3', 'dedi'] },
+  ],
 };

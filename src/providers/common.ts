@@ -28,10 +28,13 @@ export function unsupported(adapter: Pick<ProviderAdapter, 'provider' | 'capabil
 }
 
 /** Finds a token in a list by REF id, or throws `not_found`. Emulates `get` for providers without one. */
-export function pick(list: readonly TokenSummary[], id: string, provider: ProviderType): TokenSummary {
+export function pick(
+  list: readonly TokenSummary[],
+  id: string,
+  adapter: Pick<ProviderAdapter, 'provider' | 'connection'>,
+): TokenSummary {
   const found = list.find((t) => t.id === id);
-  if (!found)
-    throw new TokenOpsError('not_found', `${PROVIDER_LABELS[provider]} has no token with id ${id}.`, { provider });
+  if (!found) throw noSuchToken(adapter.provider, adapter.connection, id);
   return found;
 }
 
@@ -58,7 +61,7 @@ export async function emulatedRotate(
   /** The token, when the adapter has just read it (spares a second listing). */
   known?: TokenSummary,
 ): Promise<RotateResult> {
-  const previous = known ?? (await adapter.get(id, options));
+  const previous = known ?? options.previous ?? (await adapter.get(id, options));
   const issued = await adapter.create(likeInput(previous), options);
   await deliverOrUndo(adapter, issued, options);
   // The new secret is in its owner's hands now: a failed retire must not hide that it exists.
@@ -82,6 +85,8 @@ export async function deliverOrUndo(
   try {
     await options.deliver(issued);
   } catch (err) {
+    // A token the provider created inactive has a secret that works nowhere: nothing to undo.
+    if (!issued.summary.active) throw err;
     const undone = await adapter.revoke(issued.summary.id, { reason: 'secret could not be delivered' }).then(
       () => true,
       () => false,
@@ -91,28 +96,36 @@ export async function deliverOrUndo(
   }
 }
 
-/** Revoke by a DELETE that may answer 404 for a token already gone: idempotent. */
+/** The honest answer for a REF id the provider does not know: never a success, always `not_found`. */
+export function noSuchToken(provider: ProviderType, connection: string, id: string): TokenOpsError {
+  return new TokenOpsError(
+    'not_found',
+    `${PROVIDER_LABELS[provider]} has no token with id ${id} at connection ${provider}:${connection}.`,
+    { provider, status: 404 },
+  );
+}
+
+/** True for a `not_found` error (a 404 from the provider). */
+export function isNotFound(err: unknown): boolean {
+  return err instanceof TokenOpsError && err.code === 'not_found';
+}
+
+/**
+ * Revoke by a DELETE, kill first: the DELETE is the first and only call. A 404 is `not_found`, whether
+ * the id was mistyped or the token is already gone: the use case tells the two apart from its records.
+ */
 export async function revokeByDelete(
-  adapter: ProviderAdapter,
+  adapter: Pick<ProviderAdapter, 'provider' | 'connection'>,
   id: string,
   doDelete: () => Promise<void>,
-  options: CallOptions = {},
 ): Promise<RevokeResult> {
-  let summary: TokenSummary | undefined;
-  try {
-    summary = await adapter.get(id, options);
-  } catch (err) {
-    if (err instanceof TokenOpsError && err.code === 'not_found') return { method: 'deleted', alreadyRevoked: true };
-    throw err;
-  }
   try {
     await doDelete();
   } catch (err) {
-    if (err instanceof TokenOpsError && err.code === 'not_found')
-      return { method: 'deleted', alreadyRevoked: true, summary };
+    if (isNotFound(err)) throw noSuchToken(adapter.provider, adapter.connection, id);
     throw err;
   }
-  return { method: 'deleted', alreadyRevoked: false, summary };
+  return { method: 'deleted' };
 }
 
 /** Unix seconds or milliseconds to ISO 8601. */

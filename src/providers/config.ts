@@ -59,6 +59,11 @@ export const mailtrapConnection = z.object({
   credentials: z.optional(z.object({ token: secretString })),
   /** Account id for `/api/accounts/{id}/api_tokens`; without it the first account the token reaches is used. */
   accountId: z.optional(z.number().check(z.int(), z.positive())),
+  /**
+   * Id of the token in `credentials` (tokenops' own), so it is never revoked or rotated from Slack.
+   * @default found by listing: the token whose last 4 digits are the credential's
+   */
+  ownTokenId: z.optional(z.number().check(z.int(), z.positive())),
   /** Access level of new tokens on the account when no --scope is given: viewer or admin. @default "viewer" */
   defaultAccess: z.optional(z.enum(['viewer', 'admin'])),
 });
@@ -68,6 +73,13 @@ export const cobaltConnection = z.object({
   provider: z.literal('cobalt'),
   ...common,
   credentials: z.optional(z.object({ token: secretString })),
+  /**
+   * Id (`api_…`) of the personal token in `credentials`: Cobalt lists it among the others and redacts
+   * every token's last characters, so only this tells tokenops which token is its own. Required.
+   */
+  ownTokenId: z
+    .string()
+    .check(z.regex(/^api_[A-Za-z0-9]{4,64}$/, 'must be the Cobalt token id (api_…) of the credential')),
   /** @default "v2" */
   apiVersion: z.optional(z.enum(['v1', 'v2'])),
   /** Page size (`limit`) for list; unset sends none, so Cobalt's documented default of 10 applies. */

@@ -1,4 +1,5 @@
 import { App, LogLevel, type Receiver } from '@slack/bolt';
+import { configuredOwnCredentials } from '../commands/access.js';
 import type { JobQueue } from '../commands/job.js';
 import type { AppConfig } from '../config/schema.js';
 import type { SlackSecrets } from '../config/load.js';
@@ -61,6 +62,7 @@ export function composeIngress(args: {
     policy: config.policy,
     allowedTeams: config.slack.allowedTeams,
     connections: config.connections.map((c) => ({ provider: c.provider, connection: c.name })),
+    ownCredentials: configuredOwnCredentials(config.connections),
     fingerprintKey: args.fingerprintKey,
     log: args.log,
   });

@@ -13,6 +13,7 @@ import {
 } from './views.js';
 import { actions, button, context, fitsValue, message, section } from './views/blocks.js';
 import { bold, code, safe } from './mrkdwn.js';
+import { notFoundView, revokedBeforeView } from './views/revocation.js';
 
 // System and provider failures carry the reference id a person can give the admins; their own typing mistakes do not.
 const WITH_REFERENCE = new Set([
@@ -88,6 +89,10 @@ export function renderReply(reply: Reply, correlationId: string): View {
       return duplicateNameView(reply);
     case 'refused':
       return errorView(reply.message);
+    case 'not_found':
+      return notFoundView(reply);
+    case 'revoked_before':
+      return revokedBeforeView(reply);
     case 'error':
       return errorView(reply.message, {
         usage: reply.usage,

@@ -6,7 +6,8 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import type { TokenIndex, TokenRecord } from '../core/ports.js';
+import type { Revocation, TokenIndex, TokenRecord } from '../core/ports.js';
+import type { ProviderType } from '../core/token.js';
 import { INDEX, guarded, isConditionFailure, strip } from './dynamo-util.js';
 
 export class DynamoTokenIndex implements TokenIndex {
@@ -73,21 +74,62 @@ export class DynamoTokenIndex implements TokenIndex {
     return out;
   }
 
-  async markRevoked(ref: string, at: string): Promise<void> {
-    await guarded('mark the token revoked', () =>
-      this.db
-        .send(
-          new UpdateCommand({
-            TableName: this.table,
-            Key: { pk: `TOKEN#${ref}`, sk: 'T' },
-            UpdateExpression: 'SET revokedAt = :at',
-            ConditionExpression: 'attribute_exists(pk)',
-            ExpressionAttributeValues: { ':at': at },
+  /**
+   * Records a revocation under its connection (one partition per connection: `revocations` is one
+   * query) and, for a token tokenops minted, on its record too. Unconditional, so repeats are harmless.
+   */
+  async markRevoked(r: Revocation): Promise<void> {
+    const item = { pk: revokedKey(r.ref), sk: r.ref, ...r };
+    await guarded('record the revocation', async () => {
+      await Promise.all([
+        this.db.send(new PutCommand({ TableName: this.table, Item: item })),
+        this.db
+          .send(
+            new UpdateCommand({
+              TableName: this.table,
+              Key: { pk: `TOKEN#${r.ref}`, sk: 'T' },
+              UpdateExpression: 'SET revokedAt = :at, revokedBy = :by',
+              ConditionExpression: 'attribute_exists(pk)',
+              ExpressionAttributeValues: { ':at': r.at, ':by': r.by },
+            }),
+          )
+          .catch((err: unknown) => {
+            if (!isConditionFailure(err)) throw err; // not minted by tokenops: the revocation item is enough
           }),
-        )
-        .catch((err: unknown) => {
-          if (!isConditionFailure(err)) throw err; // not minted by tokenops: nothing to mark
-        }),
-    );
+      ]);
+    });
   }
+
+  async revocation(ref: string): Promise<Revocation | undefined> {
+    const res = await guarded('read the revocation', () =>
+      this.db.send(new GetCommand({ TableName: this.table, Key: { pk: revokedKey(ref), sk: ref } })),
+    );
+    return res.Item ? strip<Revocation>(res.Item) : undefined;
+  }
+
+  async revocations(provider: ProviderType, connection: string): Promise<Revocation[]> {
+    const out: Revocation[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const res = await guarded('read the revocations', () =>
+        this.db.send(
+          new QueryCommand({
+            TableName: this.table,
+            KeyConditionExpression: 'pk = :p',
+            ExpressionAttributeValues: { ':p': `REVOKED#${provider}:${connection}` },
+            ExclusiveStartKey: start,
+          }),
+        ),
+      );
+      out.push(...(res.Items ?? []).map((i) => strip<Revocation>(i)));
+      start = res.LastEvaluatedKey;
+    } while (start);
+    return out;
+  }
+}
+
+/** The partition of a REF's revocations: its `provider:connection`. */
+function revokedKey(ref: string): string {
+  const slash = ref.indexOf('/');
+  return `REVOKED#${slash < 0 ? ref : ref.slice(0, slash)}`;
 }

@@ -45,16 +45,19 @@ function runsWithoutClaim(job: Job): boolean {
   return job.kind === 'audit_post' || (job.kind === 'command' && COMMAND_TRAITS[job.command.name].neverBlocked);
 }
 
-type CreateCommand = Extract<Command, { name: 'create' }>;
 
 /** Every field of a create request, in words, for the approval card (before and after the decision). */
-function approvalSubject(requester: string, cmd: CreateCommand, target: string): ApprovalSubject {
+function approvalSubject(requester: string, cmd: Command, target: string): ApprovalSubject {
   const facts: { label: string; value: string }[] = [];
-  if (cmd.tier) facts.push({ label: labelOf('rateTier'), value: cmd.tier });
-  if (cmd.expiresAt) facts.push({ label: 'Expires', value: cmd.expiresAt.slice(0, 10) });
-  if (cmd.scopes?.length) facts.push({ label: labelOf('scopes'), value: cmd.scopes.join(', ') });
-  if (cmd.hosts?.length) facts.push({ label: labelOf('hosts'), value: cmd.hosts.join(', ') });
-  return { requester, action: 'create', target, tokenName: cmd.tokenName, facts, reason: cmd.reason };
+  if (cmd.name === 'create') {
+    if (cmd.tier) facts.push({ label: labelOf('rateTier'), value: cmd.tier });
+    if (cmd.expiresAt) facts.push({ label: 'Expires', value: cmd.expiresAt.slice(0, 10) });
+    if (cmd.scopes?.length) facts.push({ label: labelOf('scopes'), value: cmd.scopes.join(', ') });
+    if (cmd.hosts?.length) facts.push({ label: labelOf('hosts'), value: cmd.hosts.join(', ') });
+  }
+  const tokenName = cmd.name === 'create' ? cmd.tokenName : undefined;
+  const reason = 'reason' in cmd ? cmd.reason : undefined;
+  return { requester, action: cmd.name, target, tokenName, facts, reason };
 }
 
 /** Thrown to make the queue deliver the job again later. */
@@ -157,8 +160,11 @@ export class JobRunner {
     const ctx = this.#context(job);
     const reply = await runCommand(ctx, job.command, async (summary) => {
       const filed = await requestApproval(ctx, job, summary);
-      const cmd = job.command as CreateCommand;
-      const subject = approvalSubject(filed.request.requester, cmd, filed.request.target);
+      const subject = {
+        ...approvalSubject(filed.request.requester, job.command, filed.request.target),
+        tokenName: filed.request.tokenName,
+        detail: filed.request.detail,
+      };
       const card = await this.deps.output.postApproval(
         approvalRequestView({ ...subject, approvalId: filed.request.approvalId }),
       );
@@ -199,6 +205,7 @@ export class JobRunner {
     const approver = job.origin.userId;
     const card = approvalDecidedView({
       ...approvalSubject(outcome.subject.requester, outcome.command, outcome.subject.target),
+      tokenName: outcome.subject.tokenName,
       approver,
       decision: outcome.decision,
       note: job.note,

@@ -155,16 +155,53 @@ describe.each(TARGETS.map((t) => [t.provider, t] as const))('%s adapter contract
       const t = await freshToken('contract-revoke');
       expect(await works(t.secret)).toBe(true);
       const result = await adapter.revoke(t.id, { reason: 'contract test' });
-      expect(result.alreadyRevoked).toBe(false);
       expect(['deleted', 'deactivated', 'refreshed_and_discarded']).toContain(result.method);
       expect(await s.useSecret(t.secret)).toBeGreaterThanOrEqual(400);
     });
 
-    it('is idempotent: revoking again succeeds without error', async () => {
+    it('kills first: the first request is the kill (Vector Charts: one listing resolves its hashed REF)', async (ctx) => {
+      const s = needsSim(ctx);
+      const t = await freshToken('contract-kill-first');
+      const before = s.requests.length;
+      await adapter.revoke(t.id);
+      const sent = s.requests.slice(before).map((r) => r.method);
+      const expected = target.provider === 'vectorcharts' ? ['GET', 'DELETE'] : [];
+      if (expected.length > 0) expect(sent).toEqual(expected);
+      else expect(sent).toEqual([sent[0]]);
+      expect(sent.at(-1)).toMatch(MUTATING);
+    });
+
+    it('is honest: a second revoke of the same token is not_found, never a success', async () => {
       const t = await freshToken('contract-revoke-twice');
       await adapter.revoke(t.id);
-      const again = await adapter.revoke(t.id);
-      if (again.method !== 'refreshed_and_discarded') expect(again.alreadyRevoked).toBe(true);
+      // Triton can only deactivate and Cobalt only refresh: the token still exists, and a repeat is harmless.
+      if (target.provider === 'triton' || target.provider === 'cobalt') return void (await adapter.revoke(t.id));
+      expect((await caught(adapter.revoke(t.id))).code).toBe('not_found');
+    });
+
+    it('is honest: an id the provider does not know is not_found, and names the connection', async () => {
+      const typo = {
+        vaultoro: '3f0c2a7e-1111-4c2d-9e8f-0000000000ff',
+        vectorcharts: '0123456789abcdef',
+        triton: '00000000-0000-4000-8000-0000000000ff',
+        mailtrap: '2999999',
+        cobalt: 'api_NoSuchTokenAtAll12345',
+      }[target.provider];
+      const err = await caught(adapter.revoke(typo));
+      expect(err.code).toBe('not_found');
+      expect(err.message).toContain(`${target.provider}:`);
+    });
+  });
+
+  describe('own credential', () => {
+    it('names the connection credential among listed tokens, or says why it is never listed', async () => {
+      const own = await adapter.ownCredential();
+      if (own.ids.length === 0) {
+        expect(own.note).toMatch(/never|not/);
+        return;
+      }
+      const listed = await adapter.list();
+      for (const id of own.ids) expect(listed.map((t) => t.id)).toContain(id);
     });
   });
 

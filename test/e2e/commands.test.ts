@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { ALICE, OLIVIA, SAM, auditPosts, click, deliveredSecrets, refsIn, run, useStack } from './harness.js';
+import {
+  ALICE,
+  OLIVIA,
+  SAM,
+  auditPosts,
+  click,
+  deliveredSecrets,
+  otherRefsIn,
+  refsIn,
+  run,
+  useStack,
+} from './harness.js';
 
 describe('every command, end to end (signed request → ingress → queue → worker → simulators → Slack)', () => {
   const stack = useStack();
@@ -82,12 +93,13 @@ describe('every command, end to end (signed request → ingress → queue → wo
       const gets = (): number => sim?.requests.filter((q) => q.method === 'GET').length ?? 0;
       const beforeList = gets();
       // Cobalt lists tokenops' own credential among the caller's tokens: rotate a named demo token instead.
-      const listed = await run(s, ALICE, target === 'cobalt' ? 'list cobalt --name jira-sync' : `list ${target}`);
+      const listed = await run(s, SAM, target === 'cobalt' ? 'list cobalt --name jira-sync' : `list ${target}`);
       const readsPerList = gets() - beforeList;
-      const ref = refsIn(listed.replies.join('\n'))[0] as string;
+      const ref = otherRefsIn(listed.replies.join('\n'))[0] as string;
       const before = deliveredSecrets(s).length;
       const beforeRotate = gets();
-      const r = await run(s, ALICE, `rotate ${ref} --reason scheduled`);
+      // Sam may rotate any token (security); engineers only their own (test/e2e/revocation.test.ts).
+      const r = await run(s, SAM, `rotate ${ref} --reason scheduled`);
       const text = r.replies.join('\n');
       expect(text).toMatch(/Rotated/);
       expect(text).toMatch(fate);
@@ -140,7 +152,7 @@ describe('every command, end to end (signed request → ingress → queue → wo
         target === 'triton:prod'
           ? await run(s, SAM, 'create triton:prod revoke-me --tier tier1')
           : await run(s, SAM, target === 'cobalt' ? 'list cobalt --name vuln-triage' : `list ${target}`);
-      const ref = refsIn(source.replies.join('\n'))[0] as string;
+      const ref = otherRefsIn(source.replies.join('\n'))[0] as string;
       await s.standin.slashCommand({ user: SAM, text: `revoke ${ref}` });
       const done = await click(s, SAM, 'revoke_confirm');
       expect(done.join('\n'), target).toMatch(how);

@@ -92,3 +92,9 @@ export async function click(
   await stack.queue.drain();
   return stack.standin.responses.slice(before).map((r) => textOf(r.body));
 }
+
+/** REFs in a list or find reply, leaving out tokenops' own credential (marked on the line before its REF). */
+export function otherRefsIn(text: string): string[] {
+  const lines = text.split('\n');
+  return lines.flatMap((line, i) => (/own credential/.test(lines[i - 1] ?? '') ? [] : refsIn(line)));
+}

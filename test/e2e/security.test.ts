@@ -112,6 +112,17 @@ describe('security, end to end', () => {
     }
   });
 
+  it("refuses an engineer's click on someone else's token: she may revoke only her own", async () => {
+    const s = stack();
+    // Sam's token: Alice may revoke only her own (revoke:own), so the worker refuses her click.
+    await run(s, SAM, 'create mailtrap refuse-click-e2e');
+    const find = await run(s, ALICE, 'find refuse-click-e2e');
+    expect(find.replies.join('\n')).toMatch(/revoke_request/);
+    await click(s, ALICE, 'revoke_request');
+    const refused = await click(s, ALICE, 'revoke_confirm');
+    expect(refused.join('\n')).toMatch(/Not allowed: this token belongs to someone else/);
+  });
+
   it('answers with a short error when the queue is down, and does nothing', async () => {
     const s = stack();
     const send = s.queue.send.bind(s.queue);
@@ -211,11 +222,17 @@ describe('security, end to end', () => {
     expect(r.replies).toEqual([]);
   });
 
-  it('refuses an engineer a revoke and audits the refusal', async () => {
+  it('refuses an engineer a revoke of a token tokenops did not mint for her, and audits the refusal', async () => {
     const s = stack();
     const ref = refsIn((await run(s, ALICE, 'list vaultoro')).replies.join('\n'))[0] as string;
-    const r = await run(s, ALICE, `revoke ${ref} --reason nope`);
-    expect(r.ack).toMatch(/Not allowed/);
+    const sim = s.sims['vaultoro:default'];
+    const deletes = (): number => sim?.requests.filter((q) => q.method === 'DELETE').length ?? 0;
+    const before = deletes();
+    const ask = await s.standin.slashCommand({ user: ALICE, text: `revoke ${ref} --reason nope` });
+    expect(JSON.stringify(ask.body)).toMatch(/revoke_confirm/); // she may revoke her own tokens
+    const r = await click(s, ALICE, 'revoke_confirm');
+    expect(r.join('\n')).toMatch(/Not allowed: tokenops did not mint this token.*`revoke:any`/);
+    expect(deletes()).toBe(before); // refused before any provider call
     expect(auditPosts(s).some((p) => p.includes(ref) && /refused/i.test(p))).toBe(true);
     const stored = await s.stores.audit.list({ since: new Date(Date.now() - 60_000).toISOString() });
     expect(stored.some((r) => r.ref === ref && r.outcome === 'refused' && r.actor === ALICE)).toBe(true);

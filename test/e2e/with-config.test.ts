@@ -25,7 +25,7 @@ describe('npm start -- --config FILE (real Slack and providers, here stood in fo
     const file = join(mkdtempSync(join(tmpdir(), 'tokenops-cfg-')), 'c.yaml');
     writeFileSync(
       file,
-      `slack: { secretName: tokenops/slack, allowedTeams: [T1], auditChannel: C1 }\nfingerprintKey: 0123456789abcdef0\npolicy: { roles: {}, members: [] }\nconnections: [{ provider: cobalt, name: default, baseUrl: 'http://127.0.0.1:9', credentialsSecret: tokenops/cobalt/default }]\n`,
+      `slack: { secretName: tokenops/slack, allowedTeams: [T1], auditChannel: C1 }\nfingerprintKey: 0123456789abcdef0\npolicy: { roles: {}, members: [] }\nconnections: [{ provider: cobalt, name: default, baseUrl: 'http://127.0.0.1:9', credentialsSecret: tokenops/cobalt/default, ownTokenId: api_Own1 }]\n`,
     );
     await expect(startWithConfig(file, { port: 0, log: quiet })).rejects.toThrow(
       /inline: tokenops\/slack, tokenops\/cobalt\/default/,

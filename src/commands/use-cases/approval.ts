@@ -3,16 +3,17 @@ import { TokenOpsError } from '../../core/errors.js';
 import type { JobOf } from '../job.js';
 import type { Reply } from '../reply.js';
 import { errorReply } from '../run.js';
+import { approvalTarget } from './approval-target.js';
 import type { UseCaseContext } from './context.js';
 
 /** What an approval is about, as the approvers' messages show it. Never a secret. */
 export interface ApprovalFacts {
   /** Slack user id of the requester. */
   requester: string;
-  action: 'create';
-  /** `provider:connection`. */
+  action: 'create' | 'rotate';
+  /** `provider:connection` for a create, the REF for a rotate. */
   target: string;
-  tokenName: string;
+  tokenName?: string | undefined;
 }
 
 /** A request filed for approval: the requester's reply, and what the approvers' channel is shown. */
@@ -30,8 +31,8 @@ export async function requestApproval(
   job: JobOf<'command'>,
   summary: string,
 ): Promise<FiledRequest> {
-  const cmd = job.command;
-  if (cmd.name !== 'create') throw new TokenOpsError('internal', 'Only create needs approval.');
+  const t = approvalTarget(job.command, ctx.deps.registry);
+  if (!t) throw new TokenOpsError('internal', 'Only create and rotate need approval.');
   const id = randomUUID();
   await ctx.deps.stores.approvals.create({
     id,
@@ -41,25 +42,19 @@ export async function requestApproval(
     status: 'pending',
     createdAt: ctx.now().toISOString(),
   });
-  const connection = ctx.deps.registry.resolveConnection(cmd.target.provider, cmd.target.connection);
-  const record = await ctx.beginAudit({
-    action: 'create',
-    provider: cmd.target.provider,
-    connection,
-    tokenName: cmd.tokenName,
-    reason: cmd.reason,
-  });
+  const { action, provider, connection, ref, tokenName, reason } = t;
+  const record = await ctx.beginAudit({ action, provider, connection, ref, tokenName, reason });
   await ctx.finishAudit(record, 'pending_approval', { detail: `approval ${id}` });
   return {
     reply: { kind: 'pending_approval', approvalId: id, summary },
     request: {
       approvalId: id,
       requester: job.origin.userId,
-      action: 'create',
-      target: `${cmd.target.provider}:${connection}`,
-      tokenName: cmd.tokenName,
-      detail: cmd.tier ? `tier ${cmd.tier}` : undefined,
-      reason: cmd.reason,
+      action: t.action,
+      target: t.target,
+      tokenName: t.tokenName,
+      detail: t.detail ?? (t.action === 'rotate' ? summary : undefined),
+      reason: t.reason,
     },
   };
 }
@@ -77,7 +72,7 @@ export type DecisionOutcome =
       /** When approved: the requester's job, to run now with `approvedBy` set. */
       approved?: JobOf<'command'> | undefined;
       /** The command asked for (every field, for the decided card). */
-      command: Extract<JobOf<'command'>['command'], { name: 'create' }>;
+      command: JobOf<'command'>['command'];
       /** Where the request card was posted, to update it in place. */
       card?: { channel: string; ts: string } | undefined;
     };
@@ -92,15 +87,15 @@ export async function decideApproval(ctx: UseCaseContext, job: JobOf<'approval'>
   if (!request || request.status !== 'pending')
     return { kind: 'refused', message: 'That request was already decided or has expired.' };
   const original = JSON.parse(request.job) as JobOf<'command'>;
-  const cmd = original.command;
-  if (cmd.name !== 'create') return { kind: 'refused', message: 'That request is malformed.' };
-  const connection = ctx.deps.registry.resolveConnection(cmd.target.provider, cmd.target.connection);
+  const t = approvalTarget(original.command, ctx.deps.registry);
+  if (!t) return { kind: 'refused', message: 'That request is malformed.' };
   const audit = async (outcome: 'succeeded' | 'refused', detail: string): Promise<void> => {
     const { record } = await ctx.beginAuditSoft({
       action: job.decision === 'approved' ? 'approve' : 'deny',
-      provider: cmd.target.provider,
-      connection,
-      tokenName: cmd.tokenName,
+      provider: t.provider,
+      connection: t.connection,
+      ref: t.ref,
+      tokenName: t.tokenName,
       reason: job.note,
       detail,
     });
@@ -112,7 +107,7 @@ export async function decideApproval(ctx: UseCaseContext, job: JobOf<'approval'>
   };
   if (request.requester === approver) return refuse('You cannot approve or deny your own request.');
   try {
-    await ctx.authorize('approve', cmd.target.provider);
+    await ctx.authorize('approve', t.provider);
   } catch (err) {
     return refuse(
       errorReply(err, ctx.actor.correlationId).kind === 'refused' ? (err as Error).message : 'Not allowed.',
@@ -123,9 +118,9 @@ export async function decideApproval(ctx: UseCaseContext, job: JobOf<'approval'>
   await audit('succeeded', `request ${request.id} by ${request.requester}`);
   const subject: ApprovalFacts = {
     requester: request.requester,
-    action: 'create',
-    target: `${cmd.target.provider}:${connection}`,
-    tokenName: cmd.tokenName,
+    action: t.action,
+    target: t.target,
+    tokenName: t.tokenName,
   };
   const approved =
     job.decision === 'approved' ? { ...original, id: `${original.id}-approved`, approvedBy: approver } : undefined;
@@ -135,7 +130,7 @@ export async function decideApproval(ctx: UseCaseContext, job: JobOf<'approval'>
     subject,
     summary: request.summary,
     approved,
-    command: cmd,
+    command: original.command,
     card: request.card,
   };
 }

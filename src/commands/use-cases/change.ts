@@ -1,23 +1,22 @@
 import type { AuditRecord } from '../../core/audit.js';
 import { TokenOpsError, UndoFailedError, asTokenOpsError } from '../../core/errors.js';
-import { needsApproval } from '../../core/policy.js';
+import { approvalDependsOnTier, needsApproval } from '../../core/policy.js';
 import type { Ref } from '../../core/ref.js';
 import { fingerprint } from '../../core/secret.js';
-import { PROVIDER_LABELS, type IssuedToken, type OldSecretFate, type RevokeMethod } from '../../core/token.js';
+import {
+  PROVIDER_LABELS,
+  type IssuedToken,
+  type OldSecretFate,
+  type ProviderAdapter,
+  type TokenSummary,
+} from '../../core/token.js';
 import type { Command } from '../command.js';
 import type { Reply } from '../reply.js';
 import type { UseCaseContext } from './context.js';
 import { adapterFor } from './read.js';
+import { refuseOwnCredential } from './revoke.js';
 
 type CreateCommand = Extract<Command, { name: 'create' }>;
-
-/** Words for how a revoke was done, shown in replies and the audit trail. */
-export const REVOKE_HOW: Record<RevokeMethod, string> = {
-  deleted: 'deleted at the provider',
-  deactivated: 'deactivated (the provider has no delete; the secret no longer works)',
-  refreshed_and_discarded:
-    'refreshed and the new secret discarded (the provider has no revoke; the old secret died at once)',
-};
 
 /** Words for the fate of a rotated token's old secret. */
 export function fateText(fate: OldSecretFate, oldRef?: string): string {
@@ -59,6 +58,14 @@ function duplicateConfirmValue(cmd: CreateCommand, connection: string): string |
   return JSON.stringify({ text: parts.join(' ') });
 }
 
+/**
+ * The tier of a token tokenops did not mint, read from the provider only when an approval rule for
+ * rotate depends on it (Triton lists it; other providers have no tiers).
+ */
+async function readForTier(ctx: UseCaseContext, adapter: ProviderAdapter, ref: Ref): Promise<TokenSummary | undefined> {
+  return approvalDependsOnTier(ctx.deps.policy, 'rotate', ref.provider) ? adapter.get(ref.id) : undefined;
+}
+
 /** Remembers a minted token (fingerprint and last 4 only) for --mine, find and reminders. */
 async function remember(ctx: UseCaseContext, issued: IssuedToken): Promise<void> {
   const s = issued.summary;
@@ -73,6 +80,7 @@ async function remember(ctx: UseCaseContext, issued: IssuedToken): Promise<void>
       last4: issued.secret.last4,
       createdAt: ctx.now().toISOString(),
       expiresAt: s.expiresAt ?? undefined,
+      tier: typeof s.extras['rateTier'] === 'string' ? s.extras['rateTier'] : undefined,
     })
     .catch(ctx.dropped('token index write')); // the audit record still names it
 }
@@ -109,6 +117,8 @@ export async function createToken(
   requestApproval: (summary: string) => Promise<Reply>,
 ): Promise<Reply> {
   await ctx.authorize('create', cmd.target.provider);
+  // No --tier: the connection's default tier applies, which the admin chose; limits check what is asked.
+  await ctx.withinLimits('create', cmd.target.provider, { tier: cmd.tier, scopes: cmd.scopes });
   const connection = ctx.deps.registry.resolveConnection(cmd.target.provider, cmd.target.connection);
   const adapter = await ctx.deps.registry.adapter(cmd.target.provider, connection);
   if (adapter.capabilities.create.mode === 'unsupported')
@@ -177,21 +187,42 @@ export async function createToken(
   };
 }
 
-/** `/token rotate REF`: create new → deliver → retire old (the adapter keeps that order). */
-export async function rotateToken(ctx: UseCaseContext, ref: Ref, reason: string | undefined): Promise<Reply> {
-  await ctx.authorize('rotate', ref.provider);
+/**
+ * `/token rotate REF`: owner-scoped, never tokenops' own credential, never a token tokenops revoked,
+ * and under the same approval rules as create. Then create new → deliver → retire old (the adapter).
+ */
+export async function rotateToken(
+  ctx: UseCaseContext,
+  ref: Ref,
+  reason: string | undefined,
+  requestApproval: (summary: string) => Promise<Reply>,
+): Promise<Reply> {
   const { adapter, connection, refText } = await adapterFor(ctx, ref);
+  const [known, revoked] = await Promise.all([
+    ctx.deps.stores.tokens.get(refText).catch(() => undefined),
+    ctx.deps.stores.tokens.revocation(refText).catch(() => undefined),
+  ]);
+  await ctx.authorizeOn('rotate', { provider: ref.provider, connection, ref: refText, reason }, known?.owner);
   if (adapter.capabilities.rotate.mode === 'unsupported')
     return {
       kind: 'refused',
       message: `${PROVIDER_LABELS[ref.provider]} tokens cannot be rotated by tokenops: ${adapter.capabilities.rotate.where}.`,
     };
+  if (revoked) return { kind: 'revoked_before', action: 'rotate', ref: refText, revokedBefore: revoked };
+  await refuseOwnCredential(adapter, ref.id, 'rotate');
+  const previous = known?.tier === undefined ? await readForTier(ctx, adapter, ref) : undefined;
+  const rateTier = previous?.extras['rateTier'];
+  const tier = known?.tier ?? (typeof rateTier === 'string' ? rateTier : undefined);
+  await ctx.withinLimits('rotate', ref.provider, { tier });
+  if (!ctx.actor.approvedBy && needsApproval(ctx.deps.policy, 'rotate', ref.provider, tier))
+    return requestApproval(`rotate ${refText}${known ? ` "${known.name}"` : ''}${tier ? ` (tier ${tier})` : ''}`);
   // The adapter reads the token itself; its name and last 4 join the record when the rotate returns.
   const record = await ctx.beginAudit({ action: 'rotate', provider: ref.provider, connection, ref: refText, reason });
   let deliveryFailed = false;
   try {
     const result = await adapter.rotate(ref.id, {
       reason,
+      previous,
       deliver: async (issued) => {
         try {
           await ctx.deliver(issued, { action: 'rotated' });
@@ -215,7 +246,7 @@ export async function rotateToken(ctx: UseCaseContext, ref: Ref, reason: string 
     });
     if (result.old.fate !== 'expires_later' && result.old.fate !== 'retire_failed')
       await ctx.deps.stores.tokens
-        .markRevoked(refText, ctx.now().toISOString())
+        .markRevoked({ ref: refText, at: ctx.now().toISOString(), by: ctx.actor.userId, how: `rotated: ${fate}` })
         .catch(ctx.dropped('token index revoke mark'));
     return {
       kind: 'secret_sent',
@@ -253,50 +284,6 @@ export async function rotateToken(ctx: UseCaseContext, ref: Ref, reason: string 
   }
 }
 
-/** `/token revoke REF`: never blocked by the audit store or Slack; the secret stops working now. */
-export async function revokeToken(ctx: UseCaseContext, ref: Ref, reason: string | undefined): Promise<Reply> {
-  await ctx.authorize('revoke', ref.provider);
-  return revokeAuthorized(ctx, ref, reason);
-}
-
-/**
- * The revoke itself, once someone was allowed to ask for it: the one path person-driven and automatic
- * revocations (a leak report under `autoRevoke`) share, so both audit and mark a token the same way.
- */
-export async function revokeAuthorized(ctx: UseCaseContext, ref: Ref, reason: string | undefined): Promise<Reply> {
-  const { adapter, connection, refText } = await adapterFor(ctx, ref);
-  const { record } = await ctx.beginAuditSoft({
-    action: 'revoke',
-    provider: ref.provider,
-    connection,
-    ref: refText,
-    reason,
-  });
-  try {
-    const result = await adapter.revoke(ref.id, { reason });
-    const how = result.alreadyRevoked ? 'it was already revoked' : REVOKE_HOW[result.method];
-    await ctx.finishAudit(record, 'succeeded', {
-      tokenName: result.summary?.name,
-      last4: result.summary?.last4,
-      detail: how,
-    });
-    await ctx.deps.stores.tokens
-      .markRevoked(refText, ctx.now().toISOString())
-      .catch(ctx.dropped('token index revoke mark'));
-    return {
-      kind: 'change_done',
-      action: 'revoke',
-      ref: refText,
-      tokenName: result.summary?.name,
-      how,
-      emulated: adapter.capabilities.revoke.mode === 'emulated',
-    };
-  } catch (err) {
-    await ctx.finishAudit(record, 'failed', { errorCode: asTokenOpsError(err).code });
-    throw err;
-  }
-}
-
 /** `/token activate|deactivate REF`. Activation fails closed on the audit store (it revives a secret). */
 export async function toggleToken(
   ctx: UseCaseContext,
@@ -304,8 +291,9 @@ export async function toggleToken(
   ref: Ref,
   reason: string | undefined,
 ): Promise<Reply> {
-  await ctx.authorize(action, ref.provider);
   const { adapter, connection, refText } = await adapterFor(ctx, ref);
+  const known = await ctx.deps.stores.tokens.get(refText).catch(() => undefined);
+  await ctx.authorizeOn(action, { provider: ref.provider, connection, ref: refText, reason }, known?.owner);
   if (adapter.capabilities[action].mode === 'unsupported') {
     const support = adapter.capabilities[action];
     return {
@@ -314,6 +302,19 @@ export async function toggleToken(
     };
   }
   const fields = { action, provider: ref.provider, connection, ref: refText, reason };
+  if (action === 'deactivate') await refuseOwnCredential(adapter, ref.id, 'deactivate');
+  else {
+    // Revocation is final. Reading it fails closed, like the audit record: activation revives a secret.
+    const revoked = await ctx.deps.stores.tokens.revocation(refText);
+    if (revoked) {
+      const record = await ctx.beginAudit(fields);
+      await ctx.finishAudit(record, 'refused', {
+        errorCode: 'revoked',
+        detail: `revoked by ${revoked.by} at ${revoked.at}`,
+      });
+      return { kind: 'revoked_before', action, ref: refText, revokedBefore: revoked };
+    }
+  }
   const record = action === 'activate' ? await ctx.beginAudit(fields) : (await ctx.beginAuditSoft(fields)).record;
   try {
     const token = action === 'activate' ? await adapter.activate(ref.id) : await adapter.deactivate(ref.id, { reason });

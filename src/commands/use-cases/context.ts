@@ -2,7 +2,7 @@ import { newAuditId, type AuditAction, type AuditOutcome, type AuditRecord } fro
 import { TokenOpsError } from '../../core/errors.js';
 import { dropped } from '../../core/dropped.js';
 import type { Directory, Log, Stores } from '../../core/ports.js';
-import type { PolicyAction, PolicyDoc } from '../../core/policy.js';
+import type { PolicyAction, PolicyDoc, Requested } from '../../core/policy.js';
 import type { ProviderType } from '../../core/token.js';
 import type { ProviderRegistry } from '../../providers/registry.js';
 import { Access } from '../access.js';
@@ -50,6 +50,31 @@ export class UseCaseContext {
   /** Authorizes the actor with fresh facts from Slack (guest, stranger, groups); throws `denied`. */
   async authorize(action: PolicyAction, provider?: ProviderType): Promise<void> {
     const decision = await new Access(this.deps).decide(this.actor.userId, this.actor.teamId, action, provider);
+    if (!decision.allowed) throw new TokenOpsError('denied', `Not allowed: ${decision.reason}`);
+  }
+
+  /**
+   * Authorizes an owner-scoped action on one token: `:own` grants reach the actor's own tokens only,
+   * and a token the index does not know (no owner) needs `:any`. Throws `denied` with the reason.
+   */
+  async authorizeOn(
+    action: 'revoke' | 'rotate' | 'activate' | 'deactivate',
+    target: { provider: ProviderType; connection: string; ref: string; reason?: string | undefined },
+    owner: string | undefined,
+  ): Promise<void> {
+    const { userId, teamId } = this.actor;
+    const decision = await new Access(this.deps).decide(userId, teamId, action, target.provider, { owner });
+    if (decision.allowed) return;
+    // A refusal in the worker is an attempted change too: it leaves a record and a notice.
+    const { record } = await this.beginAuditSoft({ action, ...target });
+    await this.finishAudit(record, 'refused', { errorCode: 'denied', detail: decision.reason });
+    throw new TokenOpsError('denied', `Not allowed: ${decision.reason}`);
+  }
+
+  /** Checks the tier and scopes asked for against the actor's roles' limits; throws `denied`. */
+  async withinLimits(action: PolicyAction, provider: ProviderType, requested: Requested): Promise<void> {
+    const { userId, teamId } = this.actor;
+    const decision = await new Access(this.deps).withinLimits(userId, teamId, action, provider, requested);
     if (!decision.allowed) throw new TokenOpsError('denied', `Not allowed: ${decision.reason}`);
   }
 

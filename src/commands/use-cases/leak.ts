@@ -4,7 +4,7 @@ import type { TokenRecord } from '../../core/ports.js';
 import { parseRef } from '../../core/ref.js';
 import type { ProviderType, TokenSummary } from '../../core/token.js';
 import type { UseCaseContext } from './context.js';
-import { revokeAuthorized } from './change.js';
+import { revokeAuthorized } from './revoke.js';
 
 /** What to do with a matched leak, per provider. */
 export type LeakPolicy = 'autoRevoke' | 'propose';
@@ -99,6 +99,8 @@ export async function actOnLeaks(
       const reason = `leak report${item.source ? ` from ${item.source}` : ''}${item.url ? `: ${item.url}` : ''}`;
       try {
         const reply = await revokeAuthorized(ctx, parseRef(token.ref), reason.slice(0, 300));
+        // not_found is never a kill: the token is gone (or never was) at the provider.
+        if (reply.kind === 'not_found') return { item, token, result: 'not_found', detail: reply.message };
         const how = reply.kind === 'change_done' ? reply.how : undefined;
         return { item, token, result: 'revoked', detail: how };
       } catch (err) {

@@ -2,7 +2,7 @@ import { TokenOpsError } from '../../core/errors.js';
 import { formatRef, type Ref } from '../../core/ref.js';
 import { fingerprint } from '../../core/secret.js';
 import { PROVIDER_LABELS, type ProviderAdapter, type ProviderType, type TokenSummary } from '../../core/token.js';
-import type { TokenRecord } from '../../core/ports.js';
+import type { Revocation, TokenRecord } from '../../core/ports.js';
 import type { Target } from '../command.js';
 import type { ConnectionError, MatchKind, Reply } from '../reply.js';
 import type { UseCaseContext } from './context.js';
@@ -31,7 +31,11 @@ async function fanOut(
   conns: { provider: ProviderType; connection: string }[],
 ): Promise<{ tokens: TokenSummary[]; errors: ConnectionError[] }> {
   const results = await Promise.allSettled(
-    conns.map(async (c) => (await ctx.deps.registry.adapter(c.provider, c.connection)).list()),
+    conns.map(async (c) => {
+      const adapter = await ctx.deps.registry.adapter(c.provider, c.connection);
+      const revocations = ctx.deps.stores.tokens.revocations(c.provider, c.connection).catch(() => []);
+      return marked(adapter, await adapter.list(), await revocations);
+    }),
   );
   const tokens: TokenSummary[] = [];
   const errors: ConnectionError[] = [];
@@ -45,6 +49,26 @@ async function fanOut(
       });
   });
   return { tokens, errors };
+}
+
+/**
+ * Marks tokenops' own credential, and the tokens tokenops revoked that the provider still lists (a
+ * deactivated Triton token is "revoked", not merely "inactive": revocation is final).
+ */
+async function marked(
+  adapter: ProviderAdapter,
+  tokens: TokenSummary[],
+  revocations: readonly Revocation[],
+): Promise<TokenSummary[]> {
+  const own = new Set((await adapter.ownCredential().catch(() => ({ ids: [] }))).ids);
+  const revoked = new Map(revocations.map((r) => [r.ref, r]));
+  return tokens.map((t) => {
+    const r = revoked.get(t.ref);
+    const extra: Partial<TokenSummary> = {};
+    if (own.has(t.id)) extra.ownCredential = true;
+    if (r) extra.revoked = { by: r.by, at: r.at };
+    return Object.keys(extra).length > 0 ? { ...t, ...extra } : t;
+  });
 }
 
 /** Adds what tokenops remembers (fingerprint, last 4 from creation) to summaries that lack it. */
@@ -100,11 +124,15 @@ export async function adapterFor(
 export async function showToken(ctx: UseCaseContext, ref: Ref): Promise<Reply> {
   await ctx.authorize('get', ref.provider);
   const { adapter, refText } = await adapterFor(ctx, ref);
-  const [token, record] = await Promise.all([
+  const [token, record, revocation] = await Promise.all([
     adapter.get(ref.id),
     ctx.deps.stores.tokens.get(refText).catch(ctx.dropped('token index read')),
+    ctx.deps.stores.tokens.revocation(refText).catch(ctx.dropped('revocation read')),
   ]);
-  const [enriched] = enrich([token], new Map(record ? [[refText, record]] : []));
+  const [enriched] = enrich(
+    await marked(adapter, [token], revocation ? [revocation] : []),
+    new Map(record ? [[refText, record]] : []),
+  );
   const may = await viewerMay(ctx, [enriched as TokenSummary], ['rotate', 'revoke']);
   return {
     kind: 'detail',

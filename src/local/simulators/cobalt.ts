@@ -190,6 +190,7 @@ function facade(server: SimServer, s: CobaltState): CobaltSimulator {
     advanceTime: (ms) => (s.offsetMs += ms),
     connectionConfig: () => ({
       credentials: { token: s.management.secret },
+      ownTokenId: s.management.id,
       apiVersion: s.options.version ?? 'v2',
       ...(pageSize !== undefined ? { pageSize } : {}),
     }),

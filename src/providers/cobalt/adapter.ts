@@ -7,6 +7,7 @@ import type {
   CallOptions,
   Capabilities,
   IssuedToken,
+  OwnCredential,
   ProviderAdapter,
   RevokeResult,
   RotateOptions,
@@ -14,13 +15,22 @@ import type {
   TokenSummary,
 } from '../../core/token.js';
 import type { AdapterDeps } from '../adapter-deps.js';
-import { connectionHttp, deliverOrUndo, pick, requireCredentials, unsupported } from '../common.js';
+import {
+  connectionHttp,
+  deliverOrUndo,
+  isNotFound,
+  noSuchToken,
+  pick,
+  requireCredentials,
+  unsupported,
+} from '../common.js';
 import type { ConnectionOf } from '../config.js';
 import { HttpClient, type HttpRequest } from '../http.js';
 import { walkCursorPages } from '../pagination.js';
 import {
   cobaltErrorMessage,
   cobaltListResponse,
+  cobaltRefreshName,
   cobaltRefreshResponse,
   unwrapRefresh,
   type CobaltTokenResource,
@@ -86,7 +96,7 @@ class CobaltAdapter implements ProviderAdapter {
   }
 
   async get(id: string, options: CallOptions = {}): Promise<TokenSummary> {
-    return pick(await this.list(options), id, 'cobalt');
+    return pick(await this.list(options), id, this);
   }
 
   async create(): Promise<IssuedToken> {
@@ -94,26 +104,26 @@ class CobaltAdapter implements ProviderAdapter {
   }
 
   async revoke(id: string, options: CallOptions & { reason?: string } = {}): Promise<RevokeResult> {
-    const method = 'refreshed_and_discarded' as const;
-    let summary: TokenSummary;
+    this.#notSelf(id);
+    // Kill first: the refresh is the first call. Only the name is read from its answer; the new secret
+    // in the same body is never parsed into anything and is dropped with it.
     try {
-      summary = this.#notSelf(await this.get(id, options));
+      const { body } = await this.#send({
+        ...this.#refreshRequest(id),
+        schema: cobaltRefreshName,
+        signal: options.signal,
+      });
+      const name = 'resource' in body ? body.resource.name : body.name;
+      return { method: 'refreshed_and_discarded', summary: name ? { name } : undefined };
     } catch (err) {
-      if (isNotFound(err)) return { method, alreadyRevoked: true };
+      if (isNotFound(err)) throw noSuchToken(this.provider, this.connection, id);
       throw err;
     }
-    try {
-      // No schema: the body (the new secret) is never even parsed, let alone kept.
-      await this.#send({ ...this.#refreshRequest(id), signal: options.signal });
-    } catch (err) {
-      if (isNotFound(err)) return { method, alreadyRevoked: true, summary };
-      throw err;
-    }
-    return { method, alreadyRevoked: false, summary };
   }
 
   async rotate(id: string, options: CallOptions & RotateOptions = {}): Promise<RotateResult> {
-    const previous = this.#notSelf(await this.get(id, options));
+    this.#notSelf(id);
+    const previous = options.previous ?? (await this.get(id, options));
     const { body } = await this.#send({
       ...this.#refreshRequest(id),
       schema: cobaltRefreshResponse,
@@ -133,6 +143,11 @@ class CobaltAdapter implements ProviderAdapter {
     return { issued, old: { fate: 'dead_immediately' }, previous };
   }
 
+  /** Cobalt redacts every token's last characters, so the configured `ownTokenId` is the only sure sign. */
+  async ownCredential(): Promise<OwnCredential> {
+    return { ids: [this.#conn.ownTokenId] };
+  }
+
   async activate(): Promise<TokenSummary> {
     return unsupported(this, 'activate');
   }
@@ -148,18 +163,14 @@ class CobaltAdapter implements ProviderAdapter {
     return { op: 'refresh token', method: 'POST', path: `/tokens/${encodeURIComponent(id)}/refresh`, headers };
   }
 
-  /**
-   * Refuses to refresh the very token this connection authenticates with (it would lock tokenops out).
-   * Only detectable where Cobalt still shows real last characters.
-   */
-  #notSelf(t: TokenSummary): TokenSummary {
-    if (t.last4 !== undefined && t.last4 === last4(this.#token))
+  /** Refuses to refresh the very token this connection authenticates with: it would lock tokenops out. */
+  #notSelf(id: string): void {
+    if (id === this.#conn.ownTokenId)
       throw new TokenOpsError(
-        'invalid_request',
-        `That Cobalt token looks like the one tokenops itself uses for cobalt:${this.connection}; refresh it in the Cobalt web app and update the connection's credentials.`,
+        'forbidden',
+        `That Cobalt token is tokenops' own credential for cobalt:${this.connection}; refreshing it would lock tokenops out. Rotate it by hand as the README says (Rotating tokenops' own credentials).`,
         { provider: 'cobalt' },
       );
-    return t;
   }
 
   /** Every request scrubs the connection's own token from any provider text that reaches an error. */
@@ -194,8 +205,4 @@ function pageRequest(next: string | null, limit: number | undefined): Pick<HttpR
   const cursor = u.searchParams.get('cursor');
   if (cursor !== null) return { path: '/tokens', query: { limit, cursor } };
   return { path: `${u.pathname}${u.search}`, query: u.searchParams.has('limit') ? {} : { limit } };
-}
-
-function isNotFound(err: unknown): boolean {
-  return err instanceof TokenOpsError && err.code === 'not_found';
 }

@@ -34,6 +34,11 @@ export const cobaltRefreshResponse = z.union([z.looseObject({ resource: refreshe
 /** A refreshed token, unwrapped. */
 export type CobaltRefreshed = z.infer<typeof refreshed>;
 
+/** The refresh answer as a revoke reads it: the name only; the new secret beside it is never kept. */
+const refreshedName = z.object({ name: z.nullish(z.string()) });
+/** `POST /tokens/{id}/refresh` for a revoke: either envelope, the name and nothing else. */
+export const cobaltRefreshName = z.union([z.object({ resource: refreshedName }), refreshedName]);
+
 /** Unwraps either refresh envelope. */
 export function unwrapRefresh(body: z.infer<typeof cobaltRefreshResponse>): CobaltRefreshed {
   return 'resource' in body ? (body.resource as CobaltRefreshed) : body;

@@ -1,12 +1,13 @@
 import { TokenOpsError } from '../../core/errors.js';
 import { formatRef } from '../../core/ref.js';
 import { providerName } from '../../core/text.js';
-import { fingerprint, Secret } from '../../core/secret.js';
+import { fingerprint, last4, Secret } from '../../core/secret.js';
 import type {
   CallOptions,
   Capabilities,
   CreateInput,
   IssuedToken,
+  OwnCredential,
   OldSecretFate,
   ProviderAdapter,
   RevokeResult,
@@ -15,7 +16,14 @@ import type {
   TokenSummary,
 } from '../../core/token.js';
 import type { AdapterDeps } from '../adapter-deps.js';
-import { connectionHttp, deliverOrUndo, requireCredentials, revokeByDelete, unsupported } from '../common.js';
+import {
+  connectionHttp,
+  deliverOrUndo,
+  noSuchToken,
+  requireCredentials,
+  revokeByDelete,
+  unsupported,
+} from '../common.js';
 import type { ConnectionOf } from '../config.js';
 import { HttpClient, type HttpRequest, type HttpResponse } from '../http.js';
 import {
@@ -76,6 +84,7 @@ class MailtrapAdapter implements ProviderAdapter {
   readonly #now: () => Date;
   readonly #token: string;
   #accountId: Promise<number> | undefined;
+  #own: Promise<OwnCredential> | undefined;
 
   constructor(conn: ConnectionOf<'mailtrap'>, deps: AdapterDeps) {
     const credentials = requireCredentials(conn);
@@ -100,7 +109,10 @@ class MailtrapAdapter implements ProviderAdapter {
       schema: mtTokenList,
       signal: options.signal,
     });
-    return res.body.map((t) => this.#summary(t));
+    const all = res.body.map((t) => this.#summary(t));
+    // A listing tells which token is tokenops' own, for free: remember it for the revoke guard.
+    if (this.#conn.ownTokenId === undefined) this.#own ??= Promise.resolve(this.#ownAmong(all));
+    return all;
   }
 
   async get(id: string, options: CallOptions = {}): Promise<TokenSummary> {
@@ -117,7 +129,25 @@ class MailtrapAdapter implements ProviderAdapter {
 
   async revoke(id: string, options: CallOptions & { reason?: string } = {}): Promise<RevokeResult> {
     // DELETE is immediate; a reset would leave the old secret alive for 12 more hours.
-    return revokeByDelete(this, id, () => this.#delete(id, options), options);
+    return revokeByDelete(this, id, () => this.#delete(id, options));
+  }
+
+  /**
+   * The configured `ownTokenId`, else the listed token whose last 4 digits are the credential's own
+   * (every candidate, if several share them: refusing one too many beats revoking tokenops itself).
+   */
+  ownCredential(options: CallOptions = {}): Promise<OwnCredential> {
+    if (this.#conn.ownTokenId !== undefined) return Promise.resolve({ ids: [String(this.#conn.ownTokenId)] });
+    this.#own ??= this.list(options).then((all) => this.#ownAmong(all));
+    this.#own.catch(() => (this.#own = undefined));
+    return this.#own;
+  }
+
+  #ownAmong(all: readonly TokenSummary[]): OwnCredential {
+    const ids = all.filter((t) => t.last4 !== undefined && t.last4 === last4(this.#token)).map((t) => t.id);
+    const note =
+      ids.length > 1 ? `${ids.length} tokens end in the same 4 characters as tokenops' own; set ownTokenId` : undefined;
+    return { ids, note };
   }
 
   /**
@@ -229,7 +259,7 @@ class MailtrapAdapter implements ProviderAdapter {
   /** Mailtrap ids are integers; anything else cannot name a token (and must not reach a path). */
   async #tokenPath(id: string): Promise<string> {
     if (!/^\d{1,19}$/.test(id))
-      throw new TokenOpsError('not_found', `Mailtrap has no token with id ${id}.`, { provider: this.provider });
+      throw noSuchToken(this.provider, this.connection, id.length > 40 ? `${id.slice(0, 40)}…` : id);
     return `${await this.#prefix()}/${id}`;
   }
 

@@ -7,6 +7,7 @@ import type {
   Capabilities,
   CreateInput,
   IssuedToken,
+  OwnCredential,
   ProviderAdapter,
   RevokeResult,
   RotateOptions,
@@ -15,7 +16,7 @@ import type {
   TokenSummary,
 } from '../../core/token.js';
 import type { AdapterDeps } from '../adapter-deps.js';
-import { connectionHttp, emulatedRotate, pick, requireCredentials } from '../common.js';
+import { connectionHttp, emulatedRotate, isNotFound, noSuchToken, pick, requireCredentials } from '../common.js';
 import type { ConnectionOf } from '../config.js';
 import { HttpClient, type HttpRequest } from '../http.js';
 import { walkNumberedPages } from '../pagination.js';
@@ -93,7 +94,7 @@ class TritonAdapter implements ProviderAdapter {
   }
 
   async get(id: string, options: CallOptions = {}): Promise<TokenSummary> {
-    return pick(await this.list(options), id, 'triton');
+    return pick(await this.list(options), id, this);
   }
 
   async create(input: CreateInput, options: CallOptions = {}): Promise<IssuedToken> {
@@ -119,10 +120,14 @@ class TritonAdapter implements ProviderAdapter {
   }
 
   async revoke(id: string, options: CallOptions & { reason?: string } = {}): Promise<RevokeResult> {
-    const summary = await this.get(id, options);
-    if (!summary.active) return { method: 'deactivated', alreadyRevoked: true, summary };
-    await this.#put(id, 'deactivate', options.reason, options);
-    return { method: 'deactivated', alreadyRevoked: false, summary };
+    // Kill first: the deactivate is the first call; a 404 means no such token on this account.
+    try {
+      await this.#put(id, 'deactivate', options.reason, options);
+    } catch (err) {
+      if (isNotFound(err)) throw noSuchToken(this.provider, this.connection, id);
+      throw err;
+    }
+    return { method: 'deactivated' };
   }
 
   async rotate(id: string, options: CallOptions & RotateOptions = {}): Promise<RotateResult> {
@@ -141,6 +146,14 @@ class TritonAdapter implements ProviderAdapter {
       return { fate: 'deactivated' };
     };
     return emulatedRotate(this, id, retire, { ...options, deliver });
+  }
+
+  /** The management token is an account-management credential, never one of the listed RPC tokens. */
+  async ownCredential(): Promise<OwnCredential> {
+    return {
+      ids: [],
+      note: 'the Triton management token tokenops uses is not an RPC token and never appears in the list',
+    };
   }
 
   async activate(id: string, options: CallOptions = {}): Promise<TokenSummary> {

@@ -5,6 +5,7 @@ import type {
   Capabilities,
   CreateInput,
   IssuedToken,
+  OwnCredential,
   ProviderAdapter,
   RevokeResult,
   RotateResult,
@@ -94,7 +95,7 @@ class VaultoroAdapter implements ProviderAdapter {
   }
 
   async get(id: string, options: CallOptions = {}): Promise<TokenSummary> {
-    return pick(await this.list(options), id, this.provider);
+    return pick(await this.list(options), id, this);
   }
 
   async create(_input: CreateInput): Promise<IssuedToken> {
@@ -111,7 +112,15 @@ class VaultoroAdapter implements ProviderAdapter {
         signal: options.signal,
       });
     };
-    return revokeByDelete(this, id, doDelete, options);
+    return revokeByDelete(this, id, doDelete);
+  }
+
+  /** The main bearer token is a dashboard session, not an API token: it is never in the token list. */
+  async ownCredential(): Promise<OwnCredential> {
+    return {
+      ids: [],
+      note: "tokenops uses the dashboard's main bearer token, which is not an API token and is never listed",
+    };
   }
 
   async rotate(): Promise<RotateResult> {

@@ -7,6 +7,7 @@ import type {
   Capabilities,
   CreateInput,
   IssuedToken,
+  OwnCredential,
   OldSecretFate,
   ProviderAdapter,
   RevokeResult,
@@ -15,7 +16,15 @@ import type {
   TokenSummary,
 } from '../../core/token.js';
 import type { AdapterDeps } from '../adapter-deps.js';
-import { connectionHttp, emulatedRotate, isoFromUnix, pick, requireCredentials, unsupported } from '../common.js';
+import {
+  connectionHttp,
+  emulatedRotate,
+  isoFromUnix,
+  noSuchToken,
+  pick,
+  requireCredentials,
+  unsupported,
+} from '../common.js';
 import type { ConnectionOf } from '../config.js';
 import { HttpClient, type HttpRequest } from '../http.js';
 import { isVectorchartsRefId, vectorchartsRefId } from './ref-id.js';
@@ -68,7 +77,7 @@ class VectorchartsAdapter implements ProviderAdapter {
   }
 
   async get(id: string, options: CallOptions = {}): Promise<TokenSummary> {
-    return pick(await this.list(options), this.#asRefId(id), this.provider);
+    return pick(await this.list(options), this.#asRefId(id), this);
   }
 
   async create(input: CreateInput, options: CallOptions = {}): Promise<IssuedToken> {
@@ -87,11 +96,20 @@ class VectorchartsAdapter implements ProviderAdapter {
   }
 
   async revoke(id: string, options: CallOptions & { reason?: string } = {}): Promise<RevokeResult> {
+    // The one exception to kill-first: the REF carries a hash, so one listing finds the secret id.
     const rec = await this.#resolve(id, options);
-    if (!rec) return { method: 'deleted', alreadyRevoked: true };
-    const summary = this.#summary(rec);
-    const gone = await this.#delete(rec, options);
-    return { method: 'deleted', alreadyRevoked: gone, summary };
+    if (!rec) throw noSuchToken(this.provider, this.connection, this.#asRefId(id));
+    if (await this.#delete(rec, options)) throw noSuchToken(this.provider, this.connection, this.#asRefId(id));
+    return { method: 'deleted', summary: { name: rec.name ?? '', last4: last4(rec.id) } };
+  }
+
+  /** With an API-token credential, that token is tokenops' own (its id is the secret); a login session is never listed. */
+  async ownCredential(): Promise<OwnCredential> {
+    if ('apiToken' in this.#creds) return { ids: [this.refId(this.#creds.apiToken)] };
+    return {
+      ids: [],
+      note: 'tokenops logs in as a portal user; its session token is not an API token and is never listed',
+    };
   }
 
   /** Deletes a resolved token; true when the portal says it was already gone. */
@@ -115,10 +133,7 @@ class VectorchartsAdapter implements ProviderAdapter {
   async rotate(id: string, options: CallOptions & RotateOptions = {}): Promise<RotateResult> {
     // One listing resolves the token for both the copy and the delete (its REF id is a hash).
     const rec = await this.#resolve(id, options);
-    if (!rec)
-      throw new TokenOpsError('not_found', `Vector Charts has no token with id ${this.#asRefId(id)}.`, {
-        provider: this.provider,
-      });
+    if (!rec) throw noSuchToken(this.provider, this.connection, this.#asRefId(id));
     const retire = async (): Promise<OldSecretFate> => {
       await this.#delete(rec, options);
       return { fate: 'deleted' };

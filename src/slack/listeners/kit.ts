@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { Access, permissionFor, refusalRecord } from '../../commands/access.js';
+import {
+  Access,
+  ownCredentialRefusal,
+  permissionFor,
+  refusalRecord,
+  type OwnCredentialRef,
+} from '../../commands/access.js';
 import type { Command } from '../../commands/command.js';
 import { auditPostJob, type Job, type JobOrigin, type JobQueue } from '../../commands/job.js';
 import { dropped } from '../../core/dropped.js';
@@ -18,6 +24,8 @@ export interface IngressDeps {
   allowedTeams: readonly string[];
   /** Configured connections (for the create modal's choices). */
   connections: readonly { provider: ProviderType; connection: string }[];
+  /** tokenops' own credentials the config names: never revoked, rotated or deactivated. @default none */
+  ownCredentials?: readonly OwnCredentialRef[];
   /** Turns a pasted secret in `/token find` into its fingerprint before it is queued. */
   fingerprintKey: () => Promise<string>;
   log: Log;
@@ -53,6 +61,8 @@ export function ingressKit(deps: IngressDeps): IngressKit {
   return {
     deps,
     async refusalOf(userId, teamId, c) {
+      const own = ownCredentialRefusal(c, deps.ownCredentials ?? []);
+      if (own) return own;
       const need = permissionFor(c);
       return need ? access.refusal(userId, teamId, need.action, need.provider) : undefined;
     },

@@ -11,6 +11,9 @@ const OUTCOME: Record<AuditOutcome, { emoji: string; label: string }> = {
   refused: { emoji: ':no_entry:', label: 'refused' },
   pending_approval: { emoji: ':hourglass_flowing_sand:', label: 'waiting for approval' },
   undone: { emoji: ':leftwards_arrow_with_hook:', label: 'undone' },
+  not_found: { emoji: ':grey_question:', label: 'no such token (nothing revoked)' },
+  interrupted: { emoji: ':warning:', label: 'interrupted' },
+  orphan_revoked: { emoji: ':broom:', label: 'interrupted; the orphaned token was revoked' },
 };
 
 const MAX_LIST_RECORDS = 100;

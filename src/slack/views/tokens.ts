@@ -2,7 +2,7 @@
 // phone; tables do not. Buttons are offered only for what the viewer may do (`may`, from the policy).
 import { shortFingerprint } from '../../core/secret.js';
 import { PROVIDER_LABELS, type ProviderType, type TokenSummary } from '../../core/token.js';
-import { bold, code, mention, safe, slackDate } from '../mrkdwn.js';
+import { bold, code, mention, safe, shortTime, slackDate } from '../mrkdwn.js';
 import {
   actions,
   button,
@@ -70,13 +70,20 @@ const connLabel = (provider: ProviderType, connection: string): string =>
 
 /** Status, REF and last characters of one token, in two short lines of mrkdwn. */
 export function tokenLines(t: TokenSummary): string {
-  const status = t.active ? 'active' : '_inactive_';
+  const status = statusText(t, '_');
   const bits = [code(t.ref, 200)];
   if (t.last4) bits.push(`ends ${code(`…${t.last4}`, 20)}`);
   if (t.expiresAt) bits.push(`expires ${slackDate(t.expiresAt)}`);
   const owner = t.extras?.['owner'];
   if (typeof owner === 'string') bits.push(`owner ${mention(owner)}`);
   return `${bold(t.name, 200) || '_(no name)_'} · ${status}\n${bits.join(' · ')}`;
+}
+
+/** Status words: tokenops' own credential, revoked (by whom, when), active or inactive. */
+function statusText(t: TokenSummary, em: '' | '_'): string {
+  if (t.revoked) return `${em}revoked${em} by ${mention(t.revoked.by)} ${shortTime(t.revoked.at)}`;
+  const own = t.ownCredential ? " · *tokenops' own credential*" : '';
+  return `${t.active ? 'active' : `${em}inactive${em}`}${own}`;
 }
 
 /** Warning lines for the connections that could not be read. */
@@ -182,6 +189,8 @@ export function tokenListView(
 /** The buttons for what the viewer may do to one token; empty when nothing. */
 export function tokenButtons(t: TokenSummary, may: readonly TokenAction[] | undefined, from?: string): Block[] {
   const out: Block[] = [];
+  // tokenops' own credential is never changed from Slack, and a token revoked through tokenops stays revoked.
+  if (t.ownCredential || t.revoked) return out;
   if (may?.includes('rotate')) {
     const value = JSON.stringify({ ref: t.ref });
     if (fitsValue(value)) {
@@ -207,7 +216,7 @@ export function tokenButtons(t: TokenSummary, may: readonly TokenAction[] | unde
 export function tokenDetailView(t: TokenSummary, opts: { owner?: string; may?: readonly TokenAction[] } = {}): View {
   const main = [
     `*REF*\n${code(t.ref, 500)}`,
-    `*Status*\n${t.active ? 'active' : 'inactive'}`,
+    `*Status*\n${statusText(t, '')}`,
     `*Provider*\n${safe(connLabel(t.provider, t.connection), 200)}`,
     `*Last 4 characters*\n${t.last4 ? code(`…${t.last4}`, 20) : 'not known'}`,
     `*Fingerprint*\n${t.fingerprint ? code(shortFingerprint(t.fingerprint), 20) : 'not known (never seen by tokenops)'}`,
@@ -223,8 +232,16 @@ export function tokenDetailView(t: TokenSummary, opts: { owner?: string; may?: r
     .map(([k, v]) => `*${safe(labelOf(k), 60)}:* ${extraValue(k, v as string | number | boolean)}`);
   const blocks: Block[] = [header(t.name || '(no name)'), fields(main)];
   if (extras.length > 0) blocks.push(section(extras.join('\n')));
-  const buttons = tokenButtons(t, opts.may, 'detail');
-  if (buttons.length > 0) blocks.push(actions('token_actions', buttons));
+  if (t.ownCredential)
+    blocks.push(
+      context(
+        "tokenops' own credential: it cannot be revoked or rotated from Slack (README: rotating tokenops' own credentials).",
+      ),
+    );
+  else {
+    const buttons = tokenButtons(t, opts.may, 'detail');
+    if (buttons.length > 0) blocks.push(actions('token_actions', buttons));
+  }
   return message(`Token ${safe(t.name, 200)} (${safe(t.ref, 500)})`, blocks);
 }
 
@@ -248,7 +265,12 @@ export function findResultsView(
   const on = { last4: 'last characters', fingerprint: 'fingerprint', name: 'name' } as const;
   shown.forEach((m, i) => {
     const text = `${tokenLines(m.token)}\nmatched on ${on[m.matchedOn] ?? 'name'}`;
-    const mayRevoke = (may[m.token.ref] ?? []).includes('revoke') && (m.token.active || m.token.provider !== 'triton');
+    // Never offer to revoke tokenops itself, or a token already revoked.
+    const mayRevoke =
+      (may[m.token.ref] ?? []).includes('revoke') &&
+      !m.token.ownCredential &&
+      !m.token.revoked &&
+      (m.token.active || m.token.provider !== 'triton');
     blocks.push(section(text, mayRevoke ? revokeRequestButton(m.token.ref, 'find') : undefined, `match_${i}`));
   });
   if (matches.length > shown.length) {

@@ -40,7 +40,12 @@ export const target: ContractTarget = {
     if (live) return pairFor(live, undefined, async () => undefined);
     // The suite makes far more calls a minute than Cobalt's per-user 100 GET / 20 mutation budget allows;
     // those limits are exercised by the unit tests, so they are raised here to keep the suite about contracts.
-    const sim = await startCobaltSimulator({ pageSize: PAGE_SIZE, rateLimits: { get: 10_000, mutate: 1_000 } });
+    // Cobalt lists the caller's own token among the others, as the real API does.
+    const sim = await startCobaltSimulator({
+      pageSize: PAGE_SIZE,
+      rateLimits: { get: 10_000, mutate: 1_000 },
+      listManagementToken: true,
+    });
     const conn = { provider: 'cobalt', name: 'contract', baseUrl: sim.url, ...sim.connectionConfig() };
     return pairFor(conn as ConnectionOf<'cobalt'>, sim, () => sim.close());
   },

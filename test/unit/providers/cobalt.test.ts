@@ -137,8 +137,11 @@ describe('Cobalt adapter and simulator', () => {
   it('revokes by refreshing and discarding, never keeping the new secret', async () => {
     const { s, adapter } = await setup();
     const t = s.seedToken('vuln-triage');
+    const before = s.requests.length;
     const result = await adapter.revoke(t.id);
-    expect(result).toMatchObject({ method: 'refreshed_and_discarded', alreadyRevoked: false });
+    expect(result).toEqual({ method: 'refreshed_and_discarded', summary: { name: 'vuln-triage' } });
+    // Kill first: the refresh is the only call (no listing before it, whatever the number of pages).
+    expect(s.requests.slice(before).map((r) => `${r.method} ${r.path}`)).toEqual([`POST /tokens/${t.id}/refresh`]);
     expect(await s.useSecret(t.secret)).toBe(401);
     const text = JSON.stringify(result) + inspect(result, { depth: 9 });
     for (const x of s.tokens.values()) expect(text).not.toContain(x.secret);
@@ -219,7 +222,13 @@ describe('Cobalt adapter and simulator', () => {
       errors.push(await caught(adapter.revoke(canary.id)), await caught(adapter.rotate(canary.id)));
     }
     const bad = createCobaltAdapter(
-      { provider: 'cobalt', name: 'unit', baseUrl: s.url, credentials: { token: canary.secret.slice(0, 39) } },
+      {
+        provider: 'cobalt',
+        name: 'unit',
+        baseUrl: s.url,
+        ownTokenId: 'api_Unit',
+        credentials: { token: canary.secret.slice(0, 39) },
+      },
       DEPS,
     );
     errors.push(await caught(bad.list()));
@@ -228,11 +237,25 @@ describe('Cobalt adapter and simulator', () => {
     expect(errors[0]?.message).toContain('[redacted]');
   });
 
-  it('refuses to refresh the token the connection itself uses, where the last characters show it', async () => {
-    const { s, adapter } = await setup({ lastCharacters: 'real', listManagementToken: true });
+  it('refuses to refresh its own credential (the configured ownTokenId), though its last characters are redacted', async () => {
+    const { s, adapter } = await setup({ listManagementToken: true });
     const self = [...s.tokens.values()].find((t) => t.secret === s.managementToken);
-    expect((await caught(adapter.rotate(self?.id ?? ''))).code).toBe('invalid_request');
-    expect((await caught(adapter.revoke(self?.id ?? ''))).code).toBe('invalid_request');
+    expect((await adapter.list()).find((t) => t.id === self?.id)?.last4).toBeUndefined(); // "redacted"
+    expect(await adapter.ownCredential()).toEqual({ ids: [self?.id] });
+    const before = s.requests.length;
+    for (const err of [await caught(adapter.rotate(self?.id ?? '')), await caught(adapter.revoke(self?.id ?? ''))]) {
+      expect(err.code).toBe('forbidden');
+      expect(err.message).toMatch(/tokenops' own credential.*README/);
+    }
+    expect(s.requests.length).toBe(before); // refused before any call
     expect(await s.useSecret(s.managementToken)).toBe(200);
+  });
+
+  it('says a mistyped id is not found at this connection, after one refresh attempt and nothing else', async () => {
+    const { s, adapter } = await setup();
+    const err = await caught(adapter.revoke('api_NoSuchToken000000000'));
+    expect(err.code).toBe('not_found');
+    expect(err.message).toMatch(/no token with id api_NoSuchToken000000000 at connection cobalt:unit/);
+    expect(s.requests.filter((r) => r.method === 'GET')).toEqual([]);
   });
 });

@@ -220,12 +220,27 @@ describe('Mailtrap adapter against its simulator', () => {
     expect(await sim.useSecret(old.secret)).toBe(200); // inside its grace period
   });
 
-  it('revokes by DELETE at once, and again without error', async () => {
+  it('revokes by DELETE as its first and only call; a second revoke or a typo is not_found, never a success', async () => {
     const t = sim.seedToken('revoke-me');
-    expect(await adapter.revoke(t.id)).toMatchObject({ method: 'deleted', alreadyRevoked: false });
+    const before = sim.requests.length;
+    expect(await adapter.revoke(t.id)).toEqual({ method: 'deleted' });
+    expect(sim.requests.slice(before).map((r) => r.method)).toEqual(['DELETE']);
     expect(await sim.useSecret(t.secret)).toBe(401);
-    expect(await adapter.revoke(t.id)).toMatchObject({ alreadyRevoked: true });
-    expect(await adapter.revoke('not-a-number')).toMatchObject({ alreadyRevoked: true });
+    expect((await caught(adapter.revoke(t.id))).code).toBe('not_found');
+    const typo = await caught(adapter.revoke('2999999'));
+    expect(typo.code).toBe('not_found');
+    expect(typo.message).toMatch(/Mailtrap has no token with id 2999999 at connection mailtrap:/);
+    expect((await caught(adapter.revoke('not-a-number'))).code).toBe('not_found');
+  });
+
+  it("knows its own credential: the configured ownTokenId, else the listed token with the credential's last 4", async () => {
+    const own = await adapter.ownCredential();
+    expect(own.ids).toHaveLength(1);
+    const listed = await adapter.list();
+    const self = listed.find((t) => t.id === own.ids[0]);
+    expect(self?.name).toBe('tokenops');
+    const pinned = createMailtrapAdapter(conn({ ownTokenId: 42 }), deps());
+    expect(await pinned.ownCredential()).toEqual({ ids: ['42'] });
   });
 
   it('enforces 150 requests per 10 s per token, with X-Ratelimit headers', async () => {

@@ -219,17 +219,23 @@ describe('Triton adapter and simulator', () => {
     expect(await s.useSecret(old.secret)).toBe(401);
   });
 
-  it('revokes by deactivating, and reports an inactive token as already revoked without a call', async () => {
+  it('revokes by deactivating as its first and only call, safely again; an unknown uuid is not_found', async () => {
     const { s, adapter } = await setup();
     const t = s.seedToken('staging-bot');
-    expect(await adapter.revoke(t.id, { reason: 'offboarding' })).toMatchObject({
-      method: 'deactivated',
-      alreadyRevoked: false,
-    });
-    const puts = s.requests.filter((r) => r.method === 'PUT').length;
-    expect(await adapter.revoke(t.id)).toMatchObject({ method: 'deactivated', alreadyRevoked: true });
-    expect(s.requests.filter((r) => r.method === 'PUT').length).toBe(puts);
-    expect((await adapter.get(t.id)).extras['deactivationReasons']).toBe('offboarding');
+    const before = s.requests.length;
+    expect(await adapter.revoke(t.id, { reason: 'offboarding' })).toEqual({ method: 'deactivated' });
+    expect(s.requests.slice(before).map((r) => r.method)).toEqual(['PUT']); // no 7-page listing first
+    expect(await s.useSecret(t.secret)).toBe(401);
+    expect(await adapter.revoke(t.id)).toEqual({ method: 'deactivated' });
+    expect((await adapter.get(t.id)).extras['deactivationReasons']).toMatch(/offboarding/);
+    const typo = await caught(adapter.revoke('00000000-0000-4000-8000-0000000000ff'));
+    expect(typo.code).toBe('not_found');
+    expect(typo.message).toMatch(/at connection triton:/);
+  });
+
+  it('says its management token is never among the listed tokens', async () => {
+    const { adapter } = await setup();
+    expect(await adapter.ownCredential()).toEqual({ ids: [], note: expect.stringMatching(/not an RPC token/) });
   });
 
   it('simulator RPC accepts basic auth with the right user, or the value in the path', async () => {

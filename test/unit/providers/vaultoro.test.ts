@@ -111,19 +111,20 @@ describe('Vaultoro adapter against its simulator', () => {
   it('revokes with DELETE so the VTOKEN stops working, and revokes again without error', async () => {
     const t = sim.seedToken('x');
     expect(await sim.useSecret(t.secret)).toBe(200);
-    const first = await adapter.revoke(t.id);
-    expect(first).toMatchObject({ method: 'deleted', alreadyRevoked: false, summary: { id: t.id } });
+    const before = sim.requests.length;
+    expect(await adapter.revoke(t.id)).toEqual({ method: 'deleted' });
+    expect(sim.requests.slice(before).map((r) => r.method)).toEqual(['DELETE']); // kill first, no listing
     expect(await sim.useSecret(t.secret)).toBe(401);
-    expect(await adapter.revoke(t.id)).toMatchObject({ method: 'deleted', alreadyRevoked: true });
+    expect((await caught(adapter.revoke(t.id))).code).toBe('not_found');
   });
 
-  it('reports a DELETE 404 for a token that vanished after listing as already revoked', async () => {
+  it('reports a DELETE 404 as not_found, never as revoked', async () => {
     const t = sim.seedToken('x');
     sim.inject({
       fault: { kind: 'status', status: 404, body: { errors: [{ message: 'Token not found' }] } },
       method: 'DELETE',
     });
-    expect(await adapter.revoke(t.id)).toMatchObject({ alreadyRevoked: true });
+    expect((await caught(adapter.revoke(t.id))).code).toBe('not_found');
   });
 
   it('says create, rotate, activate and deactivate happen elsewhere', async () => {

@@ -127,9 +127,19 @@ describe('Vector Charts adapter against its simulator', () => {
   it('revokes by deleting the secret id, and a second revoke is already done', async () => {
     const t = sim.seedToken('to-revoke');
     expect(await sim.useSecret(t.secret)).toBe(200);
-    expect(await adapter.revoke(t.id)).toMatchObject({ method: 'deleted', alreadyRevoked: false });
+    const before = sim.requests.length;
+    expect(await adapter.revoke(t.id)).toEqual({
+      method: 'deleted',
+      summary: { name: 'to-revoke', last4: t.secret.slice(-4) },
+    });
+    // The REF holds a hash of the secret id: one listing resolves it, then the DELETE (after a cold login).
+    const calls = sim.requests.slice(before).filter((r) => !r.path.endsWith('/auth/login'));
+    expect(calls.map((r) => r.method)).toEqual(['GET', 'DELETE']);
     expect(await sim.useSecret(t.secret)).toBe(401);
-    expect(await adapter.revoke(t.id)).toMatchObject({ alreadyRevoked: true });
+    expect((await caught(adapter.revoke(t.id))).code).toBe('not_found');
+    // A pasted secret with one character wrong hashes to nothing listed: not found, never "revoked".
+    const typo = `${t.secret.slice(0, -1)}${t.secret.endsWith('0') ? '1' : '0'}`;
+    expect((await caught(adapter.revoke(typo))).code).toBe('not_found');
   });
 
   it('rotates by creating a new token and deleting the old one', async () => {

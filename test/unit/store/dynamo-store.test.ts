@@ -60,10 +60,25 @@ describe('DynamoDB store on dynalite', () => {
     await tokens.put({ ...base, ref: 'triton:prod/1', owner: 'U1' });
     await tokens.put({ ...base, ref: 'triton:prod/2', owner: 'U2' });
     expect((await tokens.byOwner('U1')).map((t) => t.ref)).toEqual(['triton:prod/1']);
-    await tokens.markRevoked('triton:prod/1', '2026-01-01T00:00:00.000Z');
-    await tokens.markRevoked('triton:prod/unknown', '2026-01-01T00:00:00.000Z');
-    expect(await tokens.get('triton:prod/1')).toMatchObject({ revokedAt: '2026-01-01T00:00:00.000Z' });
+    const at = '2026-01-01T00:00:00.000Z';
+    await tokens.markRevoked({ ref: 'triton:prod/1', at, by: 'U9' });
+    await tokens.markRevoked({ ref: 'triton:prod/unknown', at, by: 'U9', how: 'deactivated' });
+    await tokens.markRevoked({ ref: 'triton:prod/unknown', at, by: 'U9', how: 'deactivated' }); // repeats are harmless
+    expect(await tokens.get('triton:prod/1')).toMatchObject({ revokedAt: at, revokedBy: 'U9' });
+    // A token tokenops did not mint gets no token record, but its revocation is kept: revocation is final.
     expect(await tokens.get('triton:prod/unknown')).toBeUndefined();
+    expect(await tokens.revocation('triton:prod/unknown')).toEqual({
+      ref: 'triton:prod/unknown',
+      at,
+      by: 'U9',
+      how: 'deactivated',
+    });
+    expect(await tokens.revocation('triton:prod/2')).toBeUndefined();
+    expect((await tokens.revocations('triton', 'prod')).map((r) => r.ref).sort()).toEqual([
+      'triton:prod/1',
+      'triton:prod/unknown',
+    ]);
+    expect(await tokens.revocations('triton', 'staging')).toEqual([]);
     expect((await tokens.all()).length).toBe(2);
   });
 
