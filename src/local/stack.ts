@@ -7,6 +7,7 @@ import type { ConnectionConfig } from '../providers/config.js';
 import { InProcessQueue } from '../queue/in-process.js';
 import { composeWorker } from '../slack/compose.js';
 import { composeIngress } from '../slack/compose-ingress.js';
+import { withDoor } from '../slack/door.js';
 import type { JobRunner, Log } from '../slack/job-runner.js';
 import { dynamoStores, type Stores } from '../store/dynamo-store.js';
 import { documentClient } from '../store/table.js';
@@ -19,7 +20,7 @@ import { startVectorchartsSimulator } from '../../test/simulators/vectorcharts.j
 import { DEMO_POLICY, DEMO_USERS, LOCAL } from './demo.js';
 import { startLocalDynamo, type LocalDynamo } from './dynalite.js';
 import { serveLambda, type HttpApiHandler } from './lambda-bridge.js';
-import { startSlackStandin, type SlackStandin } from './slack-standin/index.js';
+import { startSlackStandin, type SlackStandin, type StandinUser } from './slack-standin/index.js';
 
 /** Options of the local stack. */
 export interface LocalStackOptions {
@@ -35,6 +36,10 @@ export interface LocalStackOptions {
   log?: Log;
   /** Shrinks queue delays (tests). @default 1 */
   delayScale?: number;
+  /** More workspace members than the demo users (load tests). */
+  extraUsers?: StandinUser[];
+  /** The Slack stand-in enforces Slack's per-method rate limits. @default false */
+  slackRateLimits?: boolean;
   /** Adapter retry tuning (tests make backoff fast). */
   retry?: { maxRetries?: number; retryBaseMs?: number; maxRetryAfterMs?: number };
 }
@@ -100,8 +105,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     teamId: LOCAL.teamId,
     botUserId: LOCAL.botUserId,
     botId: LOCAL.botId,
-    users: DEMO_USERS,
+    users: [...DEMO_USERS, ...(options.extraUsers ?? [])],
     channels,
+    rateLimits: options.slackRateLimits ?? false,
     auditChannel: LOCAL.channels.audit,
   });
   const config: AppConfig = {
@@ -140,9 +146,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const receiver = new AwsLambdaReceiver({ signingSecret: slack.signingSecret, logLevel: LogLevel.ERROR });
   composeIngress({ config, slack, receiver, queue, fingerprintKey: async () => LOCAL.fingerprintKey, log });
   const botPort = options.botPort ?? (options.port ? options.port + 1 : 0);
-  const { url: requestUrl, server } = await serveLambda(receiver.toHandler() as unknown as HttpApiHandler, {
-    port: botPort,
-  });
+  const ingress = withDoor(receiver.toHandler(), { signingSecret: slack.signingSecret, log });
+  const { url: requestUrl, server } = await serveLambda(ingress as unknown as HttpApiHandler, { port: botPort });
   standin.setRequestUrl(requestUrl);
   return {
     config,

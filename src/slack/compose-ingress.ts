@@ -1,4 +1,5 @@
 import { App, LogLevel, type Receiver } from '@slack/bolt';
+import { WebClient } from '@slack/web-api';
 import type { JobQueue } from '../commands/job.js';
 import type { AppConfig } from '../config/schema.js';
 import type { SlackSecrets } from '../config/load.js';
@@ -26,6 +27,22 @@ export function clientOptions(config: AppConfig): Record<string, unknown> {
     rejectRateLimitedCalls: true,
     allowAbsoluteUrls: false,
   };
+}
+
+/**
+ * What one authorization may spend on Slack in the ingress, Retry-After waits included: Slack gives the
+ * ack 3 s, and the request has already travelled and been checked before it gets here.
+ */
+export const INGRESS_DIRECTORY_BUDGET_MS = 1500;
+
+/** The directory's own client: no SDK retries (the directory retries within its budget) and a short timeout. */
+export function directoryClient(config: AppConfig, botToken: string, timeoutMs = 1200): WebClient {
+  return new WebClient(botToken, {
+    ...clientOptions(config),
+    timeout: Math.min(timeoutMs, config.slack.timeoutMs),
+    retryConfig: { retries: 0 },
+    logLevel: LogLevel.ERROR,
+  });
 }
 
 /** Builds the Bolt app of the ingress on a receiver (AWS Lambda, or Socket Mode), with its listeners. */
@@ -57,7 +74,10 @@ export function composeIngress(args: {
   });
   registerListeners(app, {
     queue: args.queue,
-    directory: new SlackDirectory(app.client, policyGroups(config.policy)),
+    directory: new SlackDirectory(directoryClient(config, slack.botToken), policyGroups(config.policy), {
+      budgetMs: INGRESS_DIRECTORY_BUDGET_MS,
+      log: args.log,
+    }),
     policy: config.policy,
     allowedTeams: config.slack.allowedTeams,
     connections: config.connections.map((c) => ({ provider: c.provider, connection: c.name })),

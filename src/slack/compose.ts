@@ -5,6 +5,7 @@ import type { AdapterDeps } from '../providers/adapter-deps.js';
 import { ProviderRegistry, type CredentialResolver } from '../providers/registry.js';
 import type { Stores } from '../store/dynamo-store.js';
 import { policyGroups } from '../core/policy.js';
+import { directoryClient } from './compose-ingress.js';
 import { SlackDirectory } from './directory.js';
 import { JobRunner, type Log } from './job-runner.js';
 import { SlackOutput } from './output.js';
@@ -39,7 +40,11 @@ export function composeWorker(args: {
   const runner = new JobRunner({
     registry,
     stores: args.stores,
-    directory: new SlackDirectory(client, policyGroups(config.policy)),
+    // The worker has no 3 s deadline: it may wait out a longer Retry-After before it gives up.
+    directory: new SlackDirectory(directoryClient(config, args.slack.botToken, 3000), policyGroups(config.policy), {
+      budgetMs: 10_000,
+      log: args.log,
+    }),
     policy: config.policy,
     allowedTeams: config.slack.allowedTeams,
     fingerprintKey: args.fingerprintKey,

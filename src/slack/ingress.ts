@@ -9,6 +9,7 @@ import type {
   SlackViewMiddlewareArgs,
 } from '@slack/bolt';
 import { newAuditId, type AuditRecord } from '../core/audit.js';
+import { TokenOpsError } from '../core/errors.js';
 import type { Command } from '../commands/command.js';
 import { parseCommand } from '../commands/grammar.js';
 import { USAGE } from '../commands/help.js';
@@ -69,6 +70,35 @@ function permissionFor(c: Command): { action: PolicyAction; provider?: ProviderT
     default:
       return { action: 'list' };
   }
+}
+
+/**
+ * A directory lookup that threw: Slack's "no" (an unknown user) is a refusal, audited like one; Slack
+ * not answering, or refusing tokenops itself, is an error whose message says what to do.
+ */
+function lookupFailure(err: unknown): string | Error {
+  if (err instanceof TokenOpsError && err.code === 'denied') return err.message;
+  if (err instanceof TokenOpsError && (err.code === 'provider_unavailable' || err.code === 'config')) return err;
+  return new Error('Slack could not confirm who you are; try again in a moment.');
+}
+
+/** A button's (or modal's) JSON value, or undefined when it is not the object tokenops put there. */
+function buttonValue(value: string | undefined): Record<string, unknown> | undefined {
+  try {
+    const v: unknown = JSON.parse(value ?? '');
+    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The create modal's private_metadata; anything else (or nothing) gives no channel and no response_url. */
+function metadataOf(text: string | undefined): { channelId?: string; responseUrl?: string } {
+  const v = buttonValue(text) as { channelId?: unknown; responseUrl?: unknown } | undefined;
+  return {
+    ...(typeof v?.channelId === 'string' ? { channelId: v.channelId } : {}),
+    ...(typeof v?.responseUrl === 'string' ? { responseUrl: v.responseUrl } : {}),
+  };
 }
 
 /** A short id for one request, shown to the user on a failure and carried by every log line. */
@@ -186,7 +216,8 @@ export function registerListeners(app: App, deps: IngressDeps): void {
     const check = need
       ? allowed(userId, teamId, need.action, need.provider)
       : creatableProviders(userId, teamId).then((p) => (p.size > 0 ? undefined : NO_CREATE));
-    const refusal = await check.catch(() => 'Slack could not confirm who you are; try again in a moment.');
+    const refusal = await check.catch((err: unknown) => lookupFailure(err));
+    if (refusal instanceof Error) return ack(ephemeral(errorView(refusal.message, { correlationId })));
     if (refusal) {
       await auditRefusal(origin, correlationId, c, refusal).catch(() => undefined);
       return ack(ephemeral(errorView(`Not allowed: ${refusal}`)));
@@ -261,24 +292,41 @@ export function registerListeners(app: App, deps: IngressDeps): void {
         decision,
       });
 
+  type Respond = ButtonArgs['respond'];
+  const say = async (respond: Respond, view: View, replaceOriginal: boolean): Promise<void> => {
+    await respond({ response_type: 'ephemeral', replace_original: replaceOriginal, ...view } as never);
+  };
+  /** The REF a revoke button carries; a malformed one is answered (and logged as a WARN) here. */
+  const refFromButton = async (value: string | undefined, respond: Respond): Promise<Ref | undefined> => {
+    const text = buttonValue(value)?.ref;
+    try {
+      if (typeof text !== 'string') throw new TokenOpsError('bad_command', 'no REF');
+      return await hashed(parseRef(text));
+    } catch {
+      deps.log.warn('button with a malformed value', { valueLength: value?.length ?? 0 });
+      const usage = 'That button carries no valid token REF, so nothing was done. Type `/token revoke REF` instead.';
+      await say(respond, errorView(usage), false);
+      return undefined;
+    }
+  };
+
   /** Every button, by action id. One Bolt listener serves them all: Bolt runs each listener's middleware on every request. */
   const buttons: Record<string, (a: ButtonArgs) => Promise<void>> = {
     async revoke_confirm({ body, action, respond }) {
       const correlationId = newCorrelationId();
       const origin = originOf(body, true);
-      const { ref: refText, reason } = JSON.parse(action.value ?? '{}') as { ref?: string; reason?: string };
-      const ref = await hashed(parseRef(refText ?? ''));
-      const command: Command = { name: 'revoke', ref, reason };
-      const refusal = await allowed(origin.userId, origin.teamId, 'revoke', ref.provider).catch(
-        () => 'Slack could not confirm who you are.',
-      );
+      const ref = await refFromButton(action.value, respond);
+      if (!ref) return;
+      const reason = buttonValue(action.value)?.reason;
+      const command: Command = { name: 'revoke', ref, reason: typeof reason === 'string' ? reason : undefined };
+      const refusal = await allowed(origin.userId, origin.teamId, 'revoke', ref.provider).catch(lookupFailure);
+      if (refusal instanceof Error) return say(respond, errorView(refusal.message, { correlationId }), true);
       if (refusal) {
-        await respond({
-          response_type: 'ephemeral',
-          replace_original: true,
-          ...errorView(`Not allowed: ${refusal}`),
-        } as never);
-        return auditRefusal(origin, correlationId, command, refusal);
+        // Audited before the reply: a reply that fails must not lose the record of the refusal.
+        await auditRefusal(origin, correlationId, command, refusal).catch((err: unknown) =>
+          deps.log.warn('refusal not audited', { correlationId, error: (err as Error).name }),
+        );
+        return say(respond, errorView(`Not allowed: ${refusal}`), true);
       }
       await enqueue(commandJob(body.trigger_id, correlationId, origin, command));
     },
@@ -286,12 +334,8 @@ export function registerListeners(app: App, deps: IngressDeps): void {
       await respond({ delete_original: true });
     },
     async revoke_request({ action, respond }) {
-      const { ref } = JSON.parse(action.value ?? '{}') as { ref?: string };
-      await respond({
-        response_type: 'ephemeral',
-        replace_original: false,
-        ...confirmRevokeView(printRef(await hashed(parseRef(ref ?? '')))),
-      } as never);
+      const ref = await refFromButton(action.value, respond);
+      if (ref) await say(respond, confirmRevokeView(printRef(ref)), false);
     },
     approval_approve: decide('approved'),
     approval_deny: decide('denied'),
@@ -316,7 +360,7 @@ export function registerListeners(app: App, deps: IngressDeps): void {
   app.view(CREATE_MODAL_CALLBACK_ID, async ({ body, view, ack }: SlackViewMiddlewareArgs & AllMiddlewareArgs) => {
     const result = commandFromModal(modalValues(view.state), new Date());
     if (!result.ok) return ack({ response_action: 'errors', errors: result.errors });
-    const meta = JSON.parse(view.private_metadata || '{}') as { channelId?: string; responseUrl?: string };
+    const meta = metadataOf(view.private_metadata);
     const origin: JobOrigin = {
       userId: body.user.id,
       teamId: body.user.team_id ?? body.team?.id ?? '',
@@ -326,9 +370,9 @@ export function registerListeners(app: App, deps: IngressDeps): void {
     const c = result.command;
     const correlationId = newCorrelationId();
     const need = permissionFor(c);
-    const refusal = await allowed(origin.userId, origin.teamId, need.action, need.provider).catch(
-      () => 'Slack could not confirm who you are.',
-    );
+    const refusal = await allowed(origin.userId, origin.teamId, need.action, need.provider).catch(lookupFailure);
+    if (refusal instanceof Error)
+      return ack({ response_action: 'errors', errors: { target: refusal.message.slice(0, 150) } });
     if (refusal) {
       await auditRefusal(origin, correlationId, c, refusal).catch(() => undefined);
       return ack({ response_action: 'errors', errors: { target: `Not allowed: ${refusal}`.slice(0, 150) } });
