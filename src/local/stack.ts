@@ -40,6 +40,8 @@ export interface LocalStackOptions {
   extraUsers?: StandinUser[];
   /** The Slack stand-in enforces Slack's per-method rate limits. @default false */
   slackRateLimits?: boolean;
+  /** How long the stand-in waits for an ack before it shows operation_timeout, ms. @default 3000 (Slack's) */
+  ackTimeoutMs?: number;
   /** Adapter retry tuning (tests make backoff fast). */
   retry?: { maxRetries?: number; retryBaseMs?: number; maxRetryAfterMs?: number };
 }
@@ -108,6 +110,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     users: [...DEMO_USERS, ...(options.extraUsers ?? [])],
     channels,
     rateLimits: options.slackRateLimits ?? false,
+    ...(options.ackTimeoutMs ? { ackTimeoutMs: options.ackTimeoutMs } : {}),
     auditChannel: LOCAL.channels.audit,
   });
   const config: AppConfig = {
