@@ -97,7 +97,7 @@ describe('load: 1,000 signed commands at 50 concurrent', () => {
       };
       mkdirSync('test-artifacts', { recursive: true });
       writeFileSync('test-artifacts/load.json', `${JSON.stringify(figures, null, 2)}\n`);
-      console.info(`load: ${JSON.stringify(figures)}`);
+      process.stdout.write(`load: ${JSON.stringify(figures)}\n`);
     },
   );
 });
