@@ -1,12 +1,12 @@
 import { App, LogLevel, type Receiver } from '@slack/bolt';
-import { WebClient } from '@slack/web-api';
 import type { JobQueue } from '../commands/job.js';
 import type { AppConfig } from '../config/schema.js';
 import type { SlackSecrets } from '../config/load.js';
 import { policyGroups } from '../core/policy.js';
 import { SlackDirectory } from './directory.js';
+import { directoryClient } from './web-client.js';
 import { registerListeners } from './ingress.js';
-import type { Log } from './job-runner.js';
+import type { Log } from '../core/ports.js';
 
 // Kept apart from compose.ts on purpose: the ingress Lambda imports this module, and nothing here may
 // reach src/providers/* (adapters, undici), the store or the job runner. compose.ts re-exports it.
@@ -34,16 +34,6 @@ export function clientOptions(config: AppConfig): Record<string, unknown> {
  * ack 3 s, and the request has already travelled and been checked before it gets here.
  */
 export const INGRESS_DIRECTORY_BUDGET_MS = 1500;
-
-/** The directory's own client: no SDK retries (the directory retries within its budget) and a short timeout. */
-export function directoryClient(config: AppConfig, botToken: string, timeoutMs = 1200): WebClient {
-  return new WebClient(botToken, {
-    ...clientOptions(config),
-    timeout: Math.min(timeoutMs, config.slack.timeoutMs),
-    retryConfig: { retries: 0 },
-    logLevel: LogLevel.ERROR,
-  });
-}
 
 /** Builds the Bolt app of the ingress on a receiver (AWS Lambda, or Socket Mode), with its listeners. */
 export function composeIngress(args: {
@@ -74,7 +64,7 @@ export function composeIngress(args: {
   });
   registerListeners(app, {
     queue: args.queue,
-    directory: new SlackDirectory(directoryClient(config, slack.botToken), policyGroups(config.policy), {
+    directory: new SlackDirectory(directoryClient(config.slack, slack.botToken), policyGroups(config.policy), {
       budgetMs: INGRESS_DIRECTORY_BUDGET_MS,
       log: args.log,
     }),

@@ -1,7 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import { TokenOpsError } from '../core/errors.js';
 import type { Directory, UserFacts } from '../core/ports.js';
-import type { Log } from './job-runner.js';
+import type { Log } from '../core/ports.js';
 
 type Facts = Omit<UserFacts, 'groups'>;
 

@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { Log } from './job-runner.js';
+import type { Log } from '../core/ports.js';
 import { formShape, isSslCheck, jsonShape } from './door-shapes.js';
 
 /**

@@ -6,7 +6,7 @@ import { DEMO_POLICY, DEMO_USERS, LOCAL } from '../../src/local/demo.js';
 import { startSlackStandin, type SlackStandin, type StandinUser } from '../../src/local/slack-standin/index.js';
 import { composeIngress } from '../../src/slack/compose-ingress.js';
 import { withDoor, type DoorEvent } from '../../src/slack/door.js';
-import type { Log } from '../../src/slack/job-runner.js';
+import type { Log } from '../../src/core/ports.js';
 
 /** A log that keeps its lines, by level. */
 export function recordingLog(): Log & { lines: { level: 'info' | 'warn' | 'error'; m: string }[] } {

@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AppConfig } from '../../../src/config/schema.js';
 import { DEMO_USERS, LOCAL } from '../../../src/local/demo.js';
 import { startSlackStandin, type SlackStandin, type StandinUser } from '../../../src/local/slack-standin/index.js';
-import { directoryClient } from '../../../src/slack/compose-ingress.js';
+import { directoryClient } from '../../../src/slack/web-client.js';
 import { DirectoryUnavailableError, SlackDirectory, type DirectoryOptions } from '../../../src/slack/directory.js';
 import { caught } from '../../support/errors.js';
 import { recordingLog } from '../../support/ingress.js';
@@ -40,7 +40,7 @@ const configFor = (apiUrl: string) => ({ slack: { apiUrl, timeoutMs: 3000, retri
 
 function directory(s: SlackStandin, o: DirectoryOptions = {}, groups: string[] = [SEC]) {
   const log = recordingLog();
-  const dir = new SlackDirectory(directoryClient(configFor(s.apiUrl), LOCAL.botToken), groups, {
+  const dir = new SlackDirectory(directoryClient(configFor(s.apiUrl).slack, LOCAL.botToken), groups, {
     now: () => clock,
     sleep: async (ms) => void (clock += ms),
     log,
@@ -163,7 +163,7 @@ describe('the Slack directory when Slack rate-limits or fails', () => {
 
   it('gives up within its budget when Slack does not answer at all', async () => {
     const config = configFor(hungUrl);
-    const dir = new SlackDirectory(directoryClient(config, LOCAL.botToken), [], { budgetMs: 300 });
+    const dir = new SlackDirectory(directoryClient(config.slack, LOCAL.botToken), [], { budgetMs: 300 });
     const err = await caught(dir.user('U0ALICE'));
     expect(err).toBeInstanceOf(DirectoryUnavailableError);
     expect(err.message).toMatch(/try again in a moment/);

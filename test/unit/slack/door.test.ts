@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { signSlackRequest } from '../../../src/local/slack-standin/index.js';
 import { checkDoor, MAX_BODY_BYTES, type DoorEvent, type DoorOptions } from '../../../src/slack/door.js';
-import type { Log } from '../../../src/slack/job-runner.js';
+import type { Log } from '../../../src/core/ports.js';
 
 const SECRET = 'door-test-signing-secret';
 const NOW = 1_790_000_000_000;

@@ -5,11 +5,11 @@ import type { AdapterDeps } from '../providers/adapter-deps.js';
 import { ProviderRegistry, type CredentialResolver } from '../providers/registry.js';
 import type { Stores } from '../store/dynamo-store.js';
 import { policyGroups } from '../core/policy.js';
-import { directoryClient } from './compose-ingress.js';
-import { SlackDirectory } from './directory.js';
-import { JobRunner, type Log } from './job-runner.js';
-import { SlackOutput } from './output.js';
-import { slackClient } from './web-client.js';
+import { SlackDirectory } from '../slack/directory.js';
+import type { Log } from '../core/ports.js';
+import { JobRunner } from './job-runner.js';
+import { SlackOutput } from '../slack/output.js';
+import { directoryClient, slackClient } from '../slack/web-client.js';
 
 // The ingress half lives in compose-ingress.ts so the ingress Lambda bundle never reaches the
 // provider adapters imported here; re-exported for callers that compose both halves.
@@ -41,10 +41,14 @@ export function composeWorker(args: {
     registry,
     stores: args.stores,
     // The worker has no 3 s deadline: it may wait out a longer Retry-After before it gives up.
-    directory: new SlackDirectory(directoryClient(config, args.slack.botToken, 3000), policyGroups(config.policy), {
-      budgetMs: 10_000,
-      log: args.log,
-    }),
+    directory: new SlackDirectory(
+      directoryClient(config.slack, args.slack.botToken, 3000),
+      policyGroups(config.policy),
+      {
+        budgetMs: 10_000,
+        log: args.log,
+      },
+    ),
     policy: config.policy,
     allowedTeams: config.slack.allowedTeams,
     fingerprintKey: args.fingerprintKey,
