@@ -8,6 +8,7 @@ import { InProcessQueue } from '../queue/in-process.js';
 import { composeWorker } from '../worker/compose.js';
 import { composeIngress } from '../slack/compose-ingress.js';
 import { withDoor } from '../slack/door.js';
+import { JOB_BUDGET_MS } from '../handlers/batch.js';
 import type { Log } from '../core/ports.js';
 import type { JobRunner } from '../worker/job-runner.js';
 import { dynamoStores, type Stores } from '../store/dynamo-store.js';
@@ -43,6 +44,8 @@ export interface LocalStackOptions {
   slackRateLimits?: boolean;
   /** How long the stand-in waits for an ack before it shows operation_timeout, ms. @default 3000 (Slack's) */
   ackTimeoutMs?: number;
+  /** What one ingress authorization may spend on Slack, ms. @default the ingress default (1500) */
+  directoryBudgetMs?: number;
   /** Adapter retry tuning (tests make backoff fast). */
   retry?: { maxRetries?: number; retryBaseMs?: number; maxRetryAfterMs?: number };
 }
@@ -146,9 +149,20 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     log,
     adapterDeps: options.retry ? { retry: options.retry } : {},
   });
-  queue.consume((job) => runner.run(job));
+  // Each job gets the time budget the Lambda worker gives it (a create waits out a short Retry-After).
+  queue.consume((job) => runner.run(job, Date.now() + JOB_BUDGET_MS));
   const receiver = new AwsLambdaReceiver({ signingSecret: slack.signingSecret, logLevel: LogLevel.ERROR });
-  composeIngress({ config, slack, receiver, queue, fingerprintKey: async () => LOCAL.fingerprintKey, log });
+  const directoryBudgetMs = options.directoryBudgetMs;
+  const fingerprintKey = async (): Promise<string> => LOCAL.fingerprintKey;
+  composeIngress({
+    config,
+    slack,
+    receiver,
+    queue,
+    fingerprintKey,
+    log,
+    ...(directoryBudgetMs ? { directoryBudgetMs } : {}),
+  });
   const botPort = options.botPort ?? (options.port ? options.port + 1 : 0);
   const ingress = withDoor(receiver.toHandler(), { signingSecret: slack.signingSecret, log });
   const { url: requestUrl, server } = await serveLambda(ingress as unknown as HttpApiHandler, { port: botPort });

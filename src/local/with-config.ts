@@ -9,6 +9,7 @@ import { dynamoStores } from '../store/dynamo-store.js';
 import { documentClient } from '../store/table.js';
 import { startLocalDynamo } from './dynalite.js';
 import { withDoor } from '../slack/door.js';
+import { JOB_BUDGET_MS } from '../handlers/batch.js';
 import { serveLambda, type HttpApiHandler } from './lambda-bridge.js';
 
 /** Runs `fn` once; later calls get the same promise (a stop can be asked for twice). */
@@ -53,7 +54,7 @@ export async function startWithConfig(
     resolveCredentials: credentialResolver(),
     log: o.log,
   });
-  queue.consume((job) => runner.run(job));
+  queue.consume((job) => runner.run(job, Date.now() + JOB_BUDGET_MS));
   if (slack.appToken) {
     const receiver = new SocketModeReceiver({
       appToken: slack.appToken,

@@ -43,6 +43,8 @@ export function composeIngress(args: {
   queue: JobQueue;
   fingerprintKey: () => Promise<string>;
   log: Log;
+  /** What one authorization may spend on Slack. @default INGRESS_DIRECTORY_BUDGET_MS */
+  directoryBudgetMs?: number;
 }): App {
   const { config, slack } = args;
   const app = new App({
@@ -62,10 +64,12 @@ export function composeIngress(args: {
   app.error(async (error) => {
     args.log.error('ingress listener failed', { error: error.name, code: (error as { code?: string }).code });
   });
+  const budget = args.directoryBudgetMs ?? INGRESS_DIRECTORY_BUDGET_MS;
+  const groups = policyGroups(config.policy);
   registerListeners(app, {
     queue: args.queue,
-    directory: new SlackDirectory(directoryClient(config.slack, slack.botToken), policyGroups(config.policy), {
-      budgetMs: INGRESS_DIRECTORY_BUDGET_MS,
+    directory: new SlackDirectory(directoryClient(config.slack, slack.botToken, Math.min(budget, 1200)), groups, {
+      budgetMs: budget,
       log: args.log,
     }),
     policy: config.policy,

@@ -34,14 +34,10 @@ export function slackClient(o: SlackClientOptions): WebClient {
  * The directory's own client: no SDK retries (the directory retries within its budget, honouring
  * Retry-After) and a short timeout per call.
  */
-export function directoryClient(
-  slack: { apiUrl?: string | undefined; timeoutMs: number },
-  token: string,
-  timeoutMs = 1200,
-): WebClient {
+export function directoryClient(slack: { apiUrl?: string | undefined }, token: string, timeoutMs = 1200): WebClient {
   return new WebClient(token, {
     ...(slack.apiUrl ? { slackApiUrl: slack.apiUrl } : {}),
-    timeout: Math.min(timeoutMs, slack.timeoutMs),
+    timeout: timeoutMs,
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
     logLevel: LogLevel.ERROR,

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AuditRecord } from '../core/audit.js';
+import { withDeadline } from '../core/deadline.js';
 import { TokenOpsError } from '../core/errors.js';
 import type { Log, Notifier } from '../core/ports.js';
 import { PROVIDER_LABELS } from '../core/token.js';
@@ -31,10 +32,20 @@ function safeToRepeat(job: Job): boolean {
   return !(job.kind === 'command' && COMMAND_TRAITS[job.command.name].mints);
 }
 
-/** Jobs that must run even when the claim store is down: revocation and audit notices are never blocked. */
+/**
+ * Jobs that run even when the claim store is down: revocation and audit notices are never blocked, and
+ * reads change nothing, so running one twice does no harm.
+ */
 function runsWithoutClaim(job: Job): boolean {
-  return job.kind === 'audit_post' || (job.kind === 'command' && COMMAND_TRAITS[job.command.name].neverBlocked);
+  if (job.kind === 'audit_post') return true;
+  if (job.kind !== 'command') return false;
+  const traits = COMMAND_TRAITS[job.command.name];
+  return traits.neverBlocked || (traits.audits === undefined && !traits.mints);
 }
+
+/** Said on an Approve/Deny click that could not be recorded. */
+const DECISION_NOT_RECORDED =
+  'tokenops could not record your decision: its store is unavailable right now, so nothing was approved or denied. Click again in a minute.';
 
 /** Thrown to make the queue deliver the job again later. */
 export class RetryLater extends Error {}
@@ -58,8 +69,15 @@ export class JobRunner {
     };
   }
 
-  /** Runs one job. Throws RetryLater only when the job should come back. */
-  async run(job: Job): Promise<void> {
+  /**
+   * Runs one job, by its deadline when one is given (the provider client fits its retry waits into it).
+   * Throws RetryLater only when the job should come back.
+   */
+  async run(job: Job, deadline?: number): Promise<void> {
+    return deadline === undefined ? this.#run(job) : withDeadline(deadline, () => this.#run(job));
+  }
+
+  async #run(job: Job): Promise<void> {
     const claim = await this.deps.stores.claims
       .claim(job.id, this.deps.leaseMs ?? 300_000, { takeover: safeToRepeat(job) })
       .catch((err: unknown) => {
@@ -70,9 +88,12 @@ export class JobRunner {
     if (claim === 'busy') throw new RetryLater(`job ${job.id} is running elsewhere`);
     if (claim === 'interrupted') return this.#interrupted(job);
     if (claim === 'unavailable' && !runsWithoutClaim(job)) {
-      // No claim store, no at-most-once guarantee: minting must not run blind.
+      // No claim store, no at-most-once guarantee: a change must not run blind. Say so, in its words.
+      if (job.kind === 'approval')
+        return this.#reply(job, { kind: 'error', code: 'audit_unavailable', message: DECISION_NOT_RECORDED });
       if (job.kind !== 'command') throw new RetryLater('the job store is unavailable');
-      return this.#reply(job, errorReply(new TokenOpsError('audit_unavailable', ''), job.correlationId));
+      const mints = COMMAND_TRAITS[job.command.name].mints;
+      return this.#reply(job, errorReply(new TokenOpsError('audit_unavailable', ''), job.correlationId, mints));
     }
     let summary = 'ok';
     try {
@@ -84,6 +105,9 @@ export class JobRunner {
       }
       this.#log(job).error('job failed', { kind: job.kind, error: (err as Error).name });
       summary = 'failed';
+      // A click is answered even when its job fails (the approvals store went away mid-way).
+      if (job.kind === 'approval')
+        await this.#reply(job, { kind: 'error', code: 'audit_unavailable', message: DECISION_NOT_RECORDED });
     }
     await this.deps.stores.claims.complete(job.id, summary).catch(() => undefined);
   }
