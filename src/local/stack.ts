@@ -12,6 +12,7 @@ import { JOB_BUDGET_MS } from '../handlers/batch.js';
 import type { Log } from '../core/ports.js';
 import type { JobRunner } from '../worker/job-runner.js';
 import { dynamoStores, type Stores } from '../store/dynamo-store.js';
+import { DynamoRateLimiter } from '../store/rate-buckets.js';
 import { documentClient } from '../store/table.js';
 import type { ProviderSimulator } from './simulators/base.js';
 import { startCobaltSimulator } from './simulators/cobalt.js';
@@ -135,10 +136,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   };
   const slack: SlackSecrets = { signingSecret: LOCAL.signingSecret, botToken: LOCAL.botToken };
   const queue = new InProcessQueue({ delayScale: options.delayScale ?? 1 });
-  const stores = dynamoStores(
-    documentClient({ tableName: dynamo.tableName, endpoint: dynamo.endpoint }),
-    dynamo.tableName,
-  );
+  const db = documentClient({ tableName: dynamo.tableName, endpoint: dynamo.endpoint });
+  const stores = dynamoStores(db, dynamo.tableName);
+  const rateGates = new DynamoRateLimiter(db, dynamo.tableName).gates;
   const { runner } = composeWorker({
     config,
     slack,
@@ -147,7 +147,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     queue,
     resolveCredentials: credentialResolver(),
     log,
-    adapterDeps: options.retry ? { retry: options.retry } : {},
+    adapterDeps: { rateGates, ...(options.retry ? { retry: options.retry } : {}) },
   });
   // Each job gets the time budget the Lambda worker gives it (a create waits out a short Retry-After).
   queue.consume((job) => runner.run(job, Date.now() + JOB_BUDGET_MS));

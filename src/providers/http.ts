@@ -1,5 +1,6 @@
 import { Agent, request, type Dispatcher } from 'undici';
 import { RateLimitedError, TokenOpsError, type ErrorCode } from '../core/errors.js';
+import type { RequestGate } from '../core/rate-limit.js';
 import { PROVIDER_LABELS, type ProviderType } from '../core/token.js';
 import { remainingMs } from '../core/deadline.js';
 import { redact } from '../core/secret.js';
@@ -27,12 +28,20 @@ export interface HttpClientOptions {
   retryBaseMs?: number;
   /** A Retry-After longer than this is not waited for; the caller gets RateLimitedError. @default 5000 */
   maxRetryAfterMs?: number;
+  /**
+   * The provider's documented fixed rate-limit window. A 429/509 without Retry-After (Mailtrap and
+   * Cobalt document none, only `X-Ratelimit-*` / `X-Rate-Limit-*` counts) waits this long, the worst
+   * case until the window resets, instead of hammering a budget that is already spent. @default 1000
+   */
+  rateLimitWindowMs?: number;
   /** Pulls the provider's own message out of an error body. */
   errorMessage?: (body: unknown) => string | undefined;
   /** Shared connection pool. @default a module-wide keep-alive Agent */
   dispatcher?: Dispatcher;
   /** Injected for tests of the retry policy. @default setTimeout */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** The credential's shared rate limit: every attempt waits for it, and a 429/509 slows it down. */
+  gate?: RequestGate | undefined;
 }
 
 /** One request. `op` labels it in errors and logs; the URL never appears there. */
@@ -131,12 +140,14 @@ const CODE_TEXT: Record<string, string> = {
  */
 export class HttpClient {
   readonly provider: ProviderType;
-  readonly #o: Required<Omit<HttpClientOptions, 'errorMessage'>> & Pick<HttpClientOptions, 'errorMessage'>;
+  readonly #o: Required<Omit<HttpClientOptions, 'errorMessage' | 'gate'>> &
+    Pick<HttpClientOptions, 'errorMessage' | 'gate'>;
   readonly #base: URL;
 
   constructor(options: HttpClientOptions) {
     this.provider = options.provider;
     this.#o = {
+      rateLimitWindowMs: 1_000,
       timeoutMs: 10_000,
       maxRetries: 2,
       retryBaseMs: 200,
@@ -222,9 +233,11 @@ export class HttpClient {
       body = JSON.stringify(req.json);
       headers['content-type'] ??= 'application/json';
     }
+    const url = this.url(req.path, req.query);
+    await this.#o.gate?.acquire(req.method, req.signal);
     let res: Dispatcher.ResponseData;
     try {
-      res = await request(this.url(req.path, req.query), {
+      res = await request(url, {
         method: req.method,
         headers,
         body,
@@ -241,6 +254,8 @@ export class HttpClient {
       throw this.#networkError(req, err);
     }
     const ok = res.statusCode >= 200 && res.statusCode < 300;
+    if ((res.statusCode === 429 || res.statusCode === 509) && this.#o.gate)
+      await this.#o.gate.slowDown(req.method, parseRetryAfter(res.headers['retry-after']));
     if (!ok && !req.passStatuses?.includes(res.statusCode)) throw this.#statusError(req, res, text);
     return { status: res.statusCode, headers: res.headers, body: this.#parse(req, text, res.statusCode) };
   }
@@ -280,7 +295,7 @@ export class HttpClient {
       message += `: ${scrubCredentials(redact(detail.replace(/\s+/g, ' '), req.secrets ?? [])).slice(0, 200)}`;
     const opts = { provider: this.provider, status: res.statusCode };
     if (code === 'rate_limited') {
-      const after = parseRetryAfter(res.headers['retry-after']) ?? 1_000;
+      const after = parseRetryAfter(res.headers['retry-after']) ?? this.#o.rateLimitWindowMs;
       return new RateLimitedError(`${message}. Try again in ${Math.ceil(after / 1000)} s.`, after, opts);
     }
     return new TokenOpsError(code, `${message}.`, opts);
@@ -319,9 +334,23 @@ export class HttpClient {
 }
 
 /**
- * Masks anything in provider text that looks like a credential (16+ id characters with both a letter
- * and a digit): a provider may echo a token we never saw, so exact-match redaction cannot catch it.
+ * Masks anything in provider text that looks like a credential: a provider may echo a token we never
+ * saw, so exact-match redaction cannot catch it. A run of 16+ id characters is masked when it mixes
+ * letters and digits, or when it is as varied as random text (≥ 4 bits of entropy per character, e.g.
+ * `sk_live_ABCDEFGHIJKLMNOPQRSTUVWXyz`), which words and constants such as `BANDWIDTH_LIMIT_EXCEEDED`
+ * are not.
  */
 export function scrubCredentials(text: string): string {
-  return text.replace(/[A-Za-z0-9_\-.~+/=]{16,}/g, (m) => (/[0-9]/.test(m) && /[A-Za-z]/.test(m) ? '[redacted]' : m));
+  return text.replace(/[A-Za-z0-9_\-.~+/=]{16,}/g, (m) =>
+    (/[0-9]/.test(m) && /[A-Za-z]/.test(m)) || entropyPerChar(m) >= 4 ? '[redacted]' : m,
+  );
+}
+
+/** Shannon entropy of the characters of `s`, in bits per character. */
+function entropyPerChar(s: string): number {
+  const counts = new Map<string, number>();
+  for (const c of s) counts.set(c, (counts.get(c) ?? 0) + 1);
+  let h = 0;
+  for (const n of counts.values()) h -= (n / s.length) * Math.log2(n / s.length);
+  return h;
 }
