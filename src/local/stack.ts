@@ -33,6 +33,8 @@ export interface LocalStackOptions {
   botPort?: number;
   /** Folder for dynalite's data (kept across restarts); undefined keeps it in memory. */
   dataDir?: string;
+  /** Folder where the in-process queue keeps unfinished jobs across restarts; undefined keeps them in memory. */
+  queueDir?: string;
   /** Seeds the simulators with demo tokens. @default true */
   demo?: boolean;
   /** Where log lines go. @default nowhere */
@@ -135,7 +137,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     expiryReminderDays: 14,
   };
   const slack: SlackSecrets = { signingSecret: LOCAL.signingSecret, botToken: LOCAL.botToken };
-  const queue = new InProcessQueue({ delayScale: options.delayScale ?? 1 });
+  const queue = new InProcessQueue({
+    delayScale: options.delayScale ?? 1,
+    ...(options.queueDir ? { journalDir: options.queueDir } : {}),
+  });
   const db = documentClient({ tableName: dynamo.tableName, endpoint: dynamo.endpoint });
   const stores = dynamoStores(db, dynamo.tableName);
   const rateGates = new DynamoRateLimiter(db, dynamo.tableName).gates;
@@ -150,7 +155,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     adapterDeps: { rateGates, ...(options.retry ? { retry: options.retry } : {}) },
   });
   // Each job gets the time budget the Lambda worker gives it (a create waits out a short Retry-After).
-  queue.consume((job) => runner.run(job, Date.now() + JOB_BUDGET_MS));
+  // A job its crashed predecessor had started is answered now: run again when safe, else "interrupted".
+  queue.consume((job, { recovered }) => runner.run(job, Date.now() + JOB_BUDGET_MS, { previousRunDied: recovered }));
   const receiver = new AwsLambdaReceiver({ signingSecret: slack.signingSecret, logLevel: LogLevel.ERROR });
   const directoryBudgetMs = options.directoryBudgetMs;
   const fingerprintKey = async (): Promise<string> => LOCAL.fingerprintKey;

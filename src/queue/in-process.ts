@@ -1,7 +1,13 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Job, JobQueue } from '../commands/job.js';
 
-/** Runs one job; throws to have it delivered again (like an SQS visibility timeout). */
-export type JobConsumer = (job: Job) => Promise<void>;
+/**
+ * Runs one job; throws to have it delivered again (like an SQS visibility timeout). `recovered` is true
+ * for a job the previous process had started when it stopped (a crash): its run died mid-way.
+ */
+export type JobConsumer = (job: Job, delivery: { recovered: boolean }) => Promise<void>;
 
 /** Options of the in-process queue. */
 export interface InProcessQueueOptions {
@@ -16,11 +22,19 @@ export interface InProcessQueueOptions {
    * locally: a thousand jobs started at once would hold every ack past Slack's 3 s. @default 8
    */
   concurrency?: number;
+  /**
+   * A folder where queued jobs are kept until they are done (one small JSON file each, no secret in
+   * any), so a restart delivers what a crash left behind. @default none (memory only)
+   */
+  journalDir?: string;
 }
 
 interface Delivery {
   body: string;
   receive: number;
+  /** Its journal file, when journaling. */
+  file?: string;
+  recovered?: boolean;
 }
 
 /**
@@ -41,7 +55,35 @@ export class InProcessQueue implements JobQueue {
   readonly #o: Required<InProcessQueueOptions>;
 
   constructor(options: InProcessQueueOptions = {}) {
-    this.#o = { delayScale: 1, maxReceives: 5, retryDelayMs: 1000, concurrency: 8, ...options };
+    this.#o = { delayScale: 1, maxReceives: 5, retryDelayMs: 1000, concurrency: 8, journalDir: '', ...options };
+    if (this.#o.journalDir) this.#recover(this.#o.journalDir);
+  }
+
+  /** Jobs the journal holds from an earlier process: delivered again, marked when they had started. */
+  #recover(dir: string): void {
+    mkdirSync(dir, { recursive: true });
+    for (const name of readdirSync(dir)
+      .filter((n) => n.endsWith('.json'))
+      .sort()) {
+      const file = join(dir, name);
+      try {
+        const saved = JSON.parse(readFileSync(file, 'utf8')) as { body: string; receive: number; started?: boolean };
+        this.#schedule({ body: saved.body, receive: saved.receive, file, recovered: !!saved.started }, 0);
+      } catch {
+        rmSync(file, { force: true }); // a torn write: the job never reached the queue
+      }
+    }
+  }
+
+  /** Writes (or rewrites) a delivery's journal entry. */
+  #journal(d: Delivery, started: boolean): void {
+    if (!this.#o.journalDir) return;
+    d.file ??= join(this.#o.journalDir, `${Date.now()}-${randomBytes(6).toString('hex')}.json`);
+    writeFileSync(d.file, JSON.stringify({ body: d.body, receive: d.receive, started }));
+  }
+
+  #forget(d: Delivery): void {
+    if (d.file) rmSync(d.file, { force: true });
   }
 
   /** Connects the worker. Jobs sent before this wait until it is set. */
@@ -54,7 +96,9 @@ export class InProcessQueue implements JobQueue {
     const body = JSON.stringify(job);
     if (body.length > 256 * 1024) throw new Error('job too large for SQS');
     this.bodies.push(body);
-    this.#schedule({ body, receive: 1 }, (options.delaySeconds ?? 0) * 1000 * this.#o.delayScale);
+    const d: Delivery = { body, receive: 1 };
+    this.#journal(d, false);
+    this.#schedule(d, (options.delaySeconds ?? 0) * 1000 * this.#o.delayScale);
   }
 
   /** Resolves when no job is queued or running. */
@@ -93,10 +137,19 @@ export class InProcessQueue implements JobQueue {
   async #deliver(d: Delivery): Promise<void> {
     const job = JSON.parse(d.body) as Job;
     try {
-      await (this.#consumer as JobConsumer)(job);
+      this.#journal(d, true);
+      await (this.#consumer as JobConsumer)(job, { recovered: d.recovered ?? false });
+      this.#forget(d);
     } catch {
-      if (d.receive >= this.#o.maxReceives) this.deadLetters.push(job);
-      else this.#schedule({ body: d.body, receive: d.receive + 1 }, this.#o.retryDelayMs * this.#o.delayScale);
+      // Whatever the consumer threw, the queue goes on: the job comes back later or is dead-lettered.
+      if (d.receive >= this.#o.maxReceives) {
+        this.deadLetters.push(job);
+        this.#forget(d);
+      } else {
+        const again: Delivery = { body: d.body, receive: d.receive + 1, ...(d.file ? { file: d.file } : {}) };
+        this.#journal(again, false);
+        this.#schedule(again, this.#o.retryDelayMs * this.#o.delayScale);
+      }
     }
   }
 

@@ -73,13 +73,18 @@ export class JobRunner {
    * Runs one job, by its deadline when one is given (the provider client fits its retry waits into it).
    * Throws RetryLater only when the job should come back.
    */
-  async run(job: Job, deadline?: number): Promise<void> {
-    return deadline === undefined ? this.#run(job) : withDeadline(deadline, () => this.#run(job));
+  async run(job: Job, deadline?: number, options: { previousRunDied?: boolean } = {}): Promise<void> {
+    const run = (): Promise<void> => this.#run(job, options.previousRunDied ?? false);
+    return deadline === undefined ? run() : withDeadline(deadline, run);
   }
 
-  async #run(job: Job): Promise<void> {
+  /**
+   * `previousRunDied`: a restarted local queue redelivers a job its crashed process had started; its
+   * claim is then judged at once (run again if safe, else "interrupted"), not after its lease.
+   */
+  async #run(job: Job, previousRunDied: boolean): Promise<void> {
     const claim = await this.deps.stores.claims
-      .claim(job.id, this.deps.leaseMs ?? 300_000, { takeover: safeToRepeat(job) })
+      .claim(job.id, this.deps.leaseMs ?? 300_000, { takeover: safeToRepeat(job), ownerDied: previousRunDied })
       .catch((err: unknown) => {
         this.#log(job).error('job claim failed', { error: (err as Error).name });
         return 'unavailable' as const;

@@ -46,7 +46,7 @@ describe('load: 1,000 signed commands at 50 concurrent', () => {
 
   it(
     'acks every command, refuses nobody for want of Slack, and answers every job exactly once',
-    { timeout: 180_000 },
+    { timeout: 600_000 },
     async () => {
       const acks: { status: number; text: string; responseUrl: string; ms: number }[] = [];
       let next = 0;
