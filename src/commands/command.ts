@@ -16,7 +16,14 @@ export interface ChangeOptions {
 export type Command =
   | { name: 'help'; topic?: CommandName | undefined }
   | { name: 'providers' }
-  | { name: 'list'; target?: Target | undefined; nameFilter?: string | undefined; mine: boolean }
+  | {
+      name: 'list';
+      target?: Target | undefined;
+      nameFilter?: string | undefined;
+      mine: boolean;
+      /** The page to show (from a Previous/Next button). @default 1 */
+      page?: number | undefined;
+    }
   | { name: 'show'; ref: Ref }
   | {
       name: 'create';
@@ -28,6 +35,8 @@ export type Command =
       scopes?: string[] | undefined;
       hosts?: string[] | undefined;
       reason?: string | undefined;
+      /** The person confirmed a second token with a name the connection already has. */
+      allowDuplicate?: boolean | undefined;
     }
   | { name: 'create_modal' }
   | ({ name: 'revoke' | 'rotate' | 'activate' | 'deactivate'; ref: Ref } & ChangeOptions)

@@ -208,8 +208,13 @@ function providerNamed(text: string): ProviderType {
   if (isProviderType(name)) return name;
   const guess = closest(name, PROVIDER_TYPES);
   const shown = `"${echo(text)}"`;
-  if (guess !== undefined) throw new ParseError(`${shown} is not a provider: did you mean ${guess}?`);
-  throw new ParseError(`${shown} is not a provider; see /token providers.`);
+  if (guess !== undefined)
+    throw new ParseError(
+      `${shown} is not a provider: did you mean ${guess}? The providers are ${PROVIDER_TYPES.join(', ')}.`,
+    );
+  throw new ParseError(
+    `${shown} is not a provider. The providers are ${PROVIDER_TYPES.join(', ')}; see /token providers.`,
+  );
 }
 
 function parseTarget(text: string): Target {

@@ -19,6 +19,21 @@ export const USAGE: Record<CommandName, string> = {
 /** Every command name, in the order help lists them. */
 export const COMMAND_NAMES = Object.keys(USAGE) as CommandName[];
 
+/** One line per command: what it does, for the help overview. */
+const SUMMARIES: Record<CommandName, string> = {
+  help: 'this overview, or one command in detail',
+  providers: 'the providers and connections, and what each can do',
+  list: 'tokens, grouped by connection and paged',
+  show: 'one token in full (never its secret)',
+  create: 'a new token; the secret comes to your DM (no arguments: a form)',
+  revoke: 'make a secret stop working now',
+  rotate: 'a new secret to your DM, then the old one retired',
+  activate: 'turn a deactivated token back on',
+  deactivate: 'turn a token off without deleting it',
+  find: 'find tokens by last characters, fingerprint or name',
+  audit: 'recent changes: who did what, why, and how it ended',
+};
+
 /** One paragraph per command: what it does and what to know before using it. */
 const DESCRIPTIONS: Record<CommandName, string> = {
   help: 'Shows every command, or the form and details of one command.',
@@ -42,10 +57,12 @@ const DESCRIPTIONS: Record<CommandName, string> = {
 /** Help as Slack mrkdwn: the overview, or the form and description of one command (our text only). */
 export function helpText(topic?: CommandName): string {
   if (topic !== undefined) return `*Usage:* \`${USAGE[topic]}\`\n${DESCRIPTIONS[topic]}`;
-  const lines = COMMAND_NAMES.filter((name) => name !== 'help').map((name) => `• \`${USAGE[name]}\``);
+  const lines = COMMAND_NAMES.filter((name) => name !== 'help').map(
+    (name) => `• \`/token ${name}\` — ${SUMMARIES[name]}`,
+  );
   return [
     '*tokenops* manages API tokens at every configured provider. A REF looks like `triton:prod/fa2fec9c…` (provider:connection/id).',
     ...lines,
-    'Type `/token help COMMAND` for details. Secrets only ever arrive in your DM with the bot.',
+    'Type `/token help COMMAND` for its full form and details. Secrets only ever arrive in your DM with the bot.',
   ].join('\n');
 }

@@ -15,7 +15,15 @@ export type Job = {
   | { kind: 'command'; command: Command; approvedBy?: string | undefined }
   /** Posts an audit notice that could not be posted before (Slack down). Carries the record: no secret in it. */
   | { kind: 'audit_post'; record: AuditRecord; attempt: number }
-  | { kind: 'approval'; approvalId: string; decision: 'approved' | 'denied' }
+  | {
+      kind: 'approval';
+      approvalId: string;
+      decision: 'approved' | 'denied';
+      /** The denier's reason (from the small modal), shown on the card and to the requester. */
+      note?: string | undefined;
+    }
+  /** Publishes a person's App Home tab (opened, refreshed, or after an action taken from it). */
+  | { kind: 'home' }
   | { kind: 'schedule'; task: 'expiry_reminders' | 'stale_report' }
 );
 

@@ -1,5 +1,12 @@
 import type { AuditRecord } from '../core/audit.js';
 import type { Capabilities, IssuedToken, ProviderType, TokenSummary } from '../core/token.js';
+import type { Target } from './command.js';
+
+/** Actions a viewer may take on a token from a button. */
+export type TokenAction = 'revoke' | 'rotate' | 'activate' | 'deactivate';
+
+/** What the viewer may do, per REF: from the same policy check the worker applies before acting. */
+export type ViewerMay = Record<string, TokenAction[]>;
 
 /** A per-connection failure inside a fan-out (one provider down must not fail the whole list). */
 export interface ConnectionError {
@@ -12,10 +19,24 @@ export type MatchKind = 'last4' | 'fingerprint' | 'name';
 
 /** What a use case answers; the Slack layer renders it. Never holds a secret. */
 export type Reply =
-  | { kind: 'list'; title: string; tokens: TokenSummary[]; errors: ConnectionError[] }
-  | { kind: 'detail'; token: TokenSummary; owner?: string | undefined }
+  | {
+      kind: 'list';
+      title: string;
+      tokens: TokenSummary[];
+      errors: ConnectionError[];
+      /** What was asked, for the page buttons and the hints. */
+      query?: { target?: Target | undefined; nameFilter?: string | undefined; mine: boolean } | undefined;
+      page?: number | undefined;
+    }
+  | { kind: 'detail'; token: TokenSummary; owner?: string | undefined; may?: TokenAction[] | undefined }
   | { kind: 'providers'; infos: { provider: ProviderType; connection: string; capabilities: Capabilities }[] }
-  | { kind: 'find'; query: string; matches: { token: TokenSummary; matchedOn: MatchKind }[]; errors: ConnectionError[] }
+  | {
+      kind: 'find';
+      query: string;
+      matches: { token: TokenSummary; matchedOn: MatchKind }[];
+      errors: ConnectionError[];
+      may?: ViewerMay | undefined;
+    }
   | { kind: 'audit'; records: AuditRecord[]; sinceDays: number; provider?: ProviderType | undefined }
   | {
       kind: 'secret_sent';
@@ -33,7 +54,9 @@ export type Reply =
       how?: string | undefined;
       emulated: boolean;
     }
-  | { kind: 'pending_approval'; approvalId: string; summary: string }
+  | { kind: 'pending_approval'; approvalId: string; summary: string; approvalsChannel?: string | undefined }
+  /** A create whose name the connection already has: asks to confirm before making a second one. */
+  | { kind: 'duplicate_name'; tokenName: string; target: string; existing: string[]; confirmValue?: string | undefined }
   | { kind: 'refused'; message: string }
   | { kind: 'error'; code: string; message: string; usage?: string | undefined };
 

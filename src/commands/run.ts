@@ -61,7 +61,7 @@ export function errorReply(err: unknown, correlationId: string, mints = true): R
 async function dispatch(ctx: UseCaseContext, c: Command, requestApproval: RequestApproval): Promise<Reply> {
   switch (c.name) {
     case 'list':
-      return listTokens(ctx, c.target, c.nameFilter, c.mine);
+      return listTokens(ctx, c.target, c.nameFilter, c.mine, c.page);
     case 'show':
       return showToken(ctx, c.ref);
     case 'providers':

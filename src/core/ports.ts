@@ -54,6 +54,10 @@ export interface ApprovalRequest {
   status: 'pending' | 'approved' | 'denied';
   decidedBy?: string | undefined;
   createdAt: string;
+  /** Where the request card was posted, so a decision can update it in place. */
+  card?: { channel: string; ts: string } | undefined;
+  /** The denier's reason. */
+  note?: string | undefined;
 }
 
 /** Approvals, with a decision that can be taken exactly once. */
@@ -61,7 +65,11 @@ export interface ApprovalStore {
   create(request: ApprovalRequest): Promise<void>;
   get(id: string): Promise<ApprovalRequest | undefined>;
   /** Moves a pending request to approved/denied; returns undefined when it was not pending any more. */
-  decide(id: string, status: 'approved' | 'denied', by: string): Promise<ApprovalRequest | undefined>;
+  decide(id: string, status: 'approved' | 'denied', by: string, note?: string): Promise<ApprovalRequest | undefined>;
+  /** Requests still waiting, newest first (the Home tab). */
+  pending(): Promise<ApprovalRequest[]>;
+  /** Remembers where the request card was posted. */
+  setCard(id: string, card: { channel: string; ts: string }): Promise<void>;
 }
 
 /**
@@ -129,6 +137,13 @@ export interface JobOrigin {
   responseUrl?: string | undefined;
   /** True when the answer should replace the message with the button that started it. */
   replaceOriginal?: boolean | undefined;
+  /** ts of a (non-ephemeral) message to update in `channelId`, e.g. an approval card. */
+  messageTs?: string | undefined;
+  /**
+   * Answer in the DM with the bot: there is no channel to answer in (a click on the Home tab, or a
+   * request approved later). The Home tab is refreshed afterwards.
+   */
+  inDm?: boolean | undefined;
 }
 
 /** The queue jobs travel on: in-process (tests, local) or SQS (AWS). `J` is the job type (commands/job.ts). */
@@ -144,8 +159,12 @@ export interface Notifier<M> {
   deliverSecret(userId: string, message: M): Promise<void>;
   /** Posts to the audit channel. */
   postAudit(message: M): Promise<void>;
-  /** Posts to the approvers' channel. */
-  postApproval(message: M): Promise<void>;
+  /** Posts to the approvers' channel; says where the card landed (to update it once decided). */
+  postApproval(message: M): Promise<{ channel: string; ts: string } | undefined>;
   /** A plain notice (never a secret) to a user's DM. */
   notifyUser(userId: string, message: M): Promise<void>;
+  /** Replaces a message the bot posted (an approval card), in place. */
+  updateMessage(channel: string, ts: string, message: M): Promise<void>;
+  /** Publishes a user's App Home tab. */
+  publishHome(userId: string, view: { type: 'home'; blocks: unknown[] }): Promise<void>;
 }

@@ -4,6 +4,7 @@ import { createModalListener } from './listeners/create-modal.js';
 import { ingressKit, type IngressDeps } from './listeners/kit.js';
 import { slashCommandListener } from './listeners/slash-command.js';
 import { CREATE_MODAL_CALLBACK_ID } from './views.js';
+import { fromIngressKit, registerInteractions } from './interactions.js';
 
 export type { IngressDeps } from './listeners/kit.js';
 
@@ -17,4 +18,6 @@ export function registerListeners(app: App, deps: IngressDeps): void {
   const buttons = buttonsListener(kit);
   app.action<BlockAction<ButtonAction>>({ type: 'block_actions', action_id: buttons.ids }, buttons.listener);
   app.view(CREATE_MODAL_CALLBACK_ID, createModalListener(kit));
+  // The form's provider select, the deny-reason modal and the Home tab.
+  registerInteractions(app, fromIngressKit(kit));
 }

@@ -70,3 +70,16 @@ export function shortTime(iso: string | null | undefined): string {
   const s = new Date(t).toISOString();
   return s.endsWith('T00:00:00.000Z') ? s.slice(0, 10) : `${s.slice(0, 10)} ${s.slice(11, 16)} UTC`;
 }
+
+/**
+ * A time every reader sees in their own time zone: Slack's `<!date^…>` token, with the UTC time as the
+ * fallback for clients (and notifications) that cannot format it. A midnight-UTC value is a date only.
+ */
+export function slackDate(iso: string | null | undefined, missing = 'unknown'): string {
+  if (iso === null || iso === undefined || iso === '') return missing;
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) return safe(iso, 40);
+  const dateOnly = new Date(t).toISOString().endsWith('T00:00:00.000Z');
+  const format = dateOnly ? '{date_short_pretty}' : '{date_short_pretty} at {time}';
+  return `<!date^${Math.floor(t / 1000)}^${format}|${shortTime(iso)}>`;
+}

@@ -85,16 +85,27 @@ export class SlackOutput implements Notifier<View> {
     });
   }
 
-  /** Posts an approval request to the approvers' channel. */
-  async postApproval(view: View): Promise<void> {
+  /** Posts an approval request to the approvers' channel; returns where the card is, to update it later. */
+  async postApproval(view: View): Promise<{ channel: string; ts: string } | undefined> {
     const channel = this.options.approvalsChannel ?? this.options.auditChannel;
-    await this.client.chat.postMessage({
+    const res = await this.client.chat.postMessage({
       channel,
       text: view.text,
       blocks: slackBlocks(view),
       unfurl_links: false,
       unfurl_media: false,
     });
+    return res.channel && res.ts ? { channel: res.channel, ts: res.ts } : undefined;
+  }
+
+  /** Replaces a message the bot posted, in place (an approval card once decided). */
+  async updateMessage(channel: string, ts: string, view: View): Promise<void> {
+    await this.client.chat.update({ channel, ts, text: view.text, blocks: slackBlocks(view) });
+  }
+
+  /** Publishes a user's App Home tab. */
+  async publishHome(userId: string, view: { type: 'home'; blocks: unknown[] }): Promise<void> {
+    await this.client.views.publish({ user_id: userId, view: view as never });
   }
 
   /** Sends a plain notice (no secret) to a user's DM: reminders, approval outcomes. */

@@ -9,7 +9,16 @@ import { errorReply, runCommand } from '../commands/run.js';
 import { decideApproval, requestApproval } from '../commands/use-cases/approval.js';
 import { UseCaseContext, type UseCaseDeps } from '../commands/use-cases/context.js';
 import { renderReply } from '../slack/render.js';
-import { approvalDecidedView, approvalRequestView, requestDeniedView, type View } from '../slack/views.js';
+import {
+  approvalDecidedView,
+  approvalOutcomeView,
+  approvalRequestView,
+  labelOf,
+  type ApprovalSubject,
+  type View,
+} from '../slack/views.js';
+import type { Command } from '../commands/command.js';
+import { publishHome } from './home.js';
 import { AuditNotices } from './audit-notices.js';
 import { runScheduledTask } from './schedule.js';
 import { deliverSecretTo } from './secret-delivery.js';
@@ -46,6 +55,18 @@ function runsWithoutClaim(job: Job): boolean {
 /** Said on an Approve/Deny click that could not be recorded. */
 const DECISION_NOT_RECORDED =
   'tokenops could not record your decision: its store is unavailable right now, so nothing was approved or denied. Click again in a minute.';
+
+type CreateCommand = Extract<Command, { name: 'create' }>;
+
+/** Every field of a create request, in words, for the approval card (before and after the decision). */
+function approvalSubject(requester: string, cmd: CreateCommand, target: string): ApprovalSubject {
+  const facts: { label: string; value: string }[] = [];
+  if (cmd.tier) facts.push({ label: labelOf('rateTier'), value: cmd.tier });
+  if (cmd.expiresAt) facts.push({ label: 'Expires', value: cmd.expiresAt.slice(0, 10) });
+  if (cmd.scopes?.length) facts.push({ label: labelOf('scopes'), value: cmd.scopes.join(', ') });
+  if (cmd.hosts?.length) facts.push({ label: labelOf('hosts'), value: cmd.hosts.join(', ') });
+  return { requester, action: 'create', target, tokenName: cmd.tokenName, facts, reason: cmd.reason };
+}
 
 /** Thrown to make the queue deliver the job again later. */
 export class RetryLater extends Error {}
@@ -144,16 +165,18 @@ export class JobRunner {
         const deps = { ...this.deps, reminderDays: this.deps.reminderDays ?? 14 };
         return runScheduledTask(deps, job.task, this.#log(job), this.deps.now?.());
       }
+      case 'home':
+        return publishHome(this.deps, this.#context(job), job);
     }
   }
 
   /** The use case context of a job: its actor, and secrets delivered to the requester only. */
-  #context(job: JobOf<'command'> | JobOf<'approval'>): UseCaseContext {
+  #context(job: Job): UseCaseContext {
     const { userId, teamId } = job.origin;
     const actor = { userId, teamId, correlationId: job.correlationId };
-    if (job.kind === 'approval')
+    if (job.kind !== 'command')
       return new UseCaseContext(this.deps, actor, async () => {
-        throw new TokenOpsError('internal', 'approvals deliver no secrets');
+        throw new TokenOpsError('internal', `${job.kind} jobs deliver no secrets`);
       });
     const deliver = deliverSecretTo(this.deps.output, userId);
     return new UseCaseContext(this.deps, { ...actor, approvedBy: job.approvedBy }, deliver);
@@ -163,8 +186,19 @@ export class JobRunner {
     const ctx = this.#context(job);
     const reply = await runCommand(ctx, job.command, async (summary) => {
       const filed = await requestApproval(ctx, job, summary);
-      await this.deps.output.postApproval(approvalRequestView(filed.request));
-      return filed.reply;
+      const cmd = job.command as CreateCommand;
+      const subject = approvalSubject(filed.request.requester, cmd, filed.request.target);
+      const card = await this.deps.output.postApproval(
+        approvalRequestView({ ...subject, approvalId: filed.request.approvalId }),
+      );
+      if (card) {
+        await this.deps.stores.approvals
+          .setCard(filed.request.approvalId, card)
+          .catch(dropped(this.#log(job), 'approval card location', job.correlationId));
+      }
+      return filed.reply.kind === 'pending_approval'
+        ? { ...filed.reply, approvalsChannel: card?.channel }
+        : filed.reply;
     });
     this.#log(job).info('command done', {
       command: job.command.name,
@@ -173,6 +207,12 @@ export class JobRunner {
     });
     await this.#reply(job, reply);
     await this.#notices.postAll(ctx.audit, ctx.stored, job, this.#log(job));
+    // A change made from the Home tab (or approved later) shows there at once.
+    if (job.origin.inDm) {
+      await publishHome(this.deps, this.#context({ ...job, kind: 'home' } as Job), job).catch(
+        dropped(this.#log(job), 'home refresh', job.correlationId),
+      );
+    }
     return reply.kind;
   }
 
@@ -186,22 +226,43 @@ export class JobRunner {
       return 'refused';
     }
     const approver = job.origin.userId;
-    const decided = approvalDecidedView({ ...outcome.subject, approver, decision: outcome.decision });
+    const card = approvalDecidedView({
+      ...approvalSubject(outcome.subject.requester, outcome.command, outcome.subject.target),
+      approver,
+      decision: outcome.decision,
+      note: job.note,
+    });
+    // The card updates in place: by its channel and ts when known, else through the click's response_url.
+    const where =
+      outcome.card ?? (job.origin.messageTs ? { channel: job.origin.channelId, ts: job.origin.messageTs } : undefined);
+    await (
+      where
+        ? this.deps.output.updateMessage(where.channel, where.ts, card)
+        : this.deps.output.respond({ ...job.origin, replaceOriginal: true }, card)
+    ).catch(dropped(log, 'approval message update', job.correlationId));
+    // The requester hears the outcome in their DM, where the pending reply said they would.
+    const told = approvalOutcomeView({
+      decision: outcome.decision,
+      approver,
+      summary: outcome.summary,
+      note: job.note,
+    });
     await this.deps.output
-      .respond({ ...job.origin, replaceOriginal: true }, decided)
-      .catch(dropped(log, 'approval message update', job.correlationId));
-    if (!outcome.approved) {
-      await this.deps.output
-        .notifyUser(outcome.subject.requester, requestDeniedView(outcome.summary))
-        .catch(dropped(log, 'denial notice', job.correlationId));
-      return 'denied';
-    }
-    await this.#command(outcome.approved);
+      .notifyUser(outcome.subject.requester, told)
+      .catch(dropped(log, 'decision notice', job.correlationId));
+    if (!outcome.approved) return 'denied';
+    const origin = { ...outcome.approved.origin, responseUrl: undefined, replaceOriginal: false, inDm: true };
+    await this.#command({ ...outcome.approved, origin });
     return 'approved';
   }
 
   async #reply(job: Job, reply: Reply): Promise<void> {
-    await this.deps.output.respond(job.origin, renderReply(reply, job.correlationId)).catch((err: unknown) => {
+    const view = renderReply(reply, job.correlationId);
+    // No channel to answer in (the Home tab, or a request approved later): the DM with the bot.
+    const sent = job.origin.inDm
+      ? this.deps.output.notifyUser(job.origin.userId, view)
+      : this.deps.output.respond(job.origin, view);
+    await sent.catch((err: unknown) => {
       this.#log(job).warn('reply not delivered', { error: (err as Error).name });
     });
   }

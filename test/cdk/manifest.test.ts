@@ -20,6 +20,7 @@ const SCOPE_OF: Record<string, string | null> = {
   'views.open': null,
   'views.update': null,
   'views.push': null,
+  'views.publish': null,
   'auth.test': null,
 };
 
@@ -61,12 +62,19 @@ describe('slack app manifest', () => {
     expect([...manifest.oauth_config.scopes.bot].sort()).toEqual([...needed].sort());
   });
 
-  it('runs over HTTP, without Socket Mode, event subscriptions, org install or token rotation', () => {
+  it('runs over HTTP, without Socket Mode, org install or token rotation', () => {
     expect(manifest.settings).toMatchObject({
       socket_mode_enabled: false,
       org_deploy_enabled: false,
       token_rotation_enabled: false,
     });
-    expect(manifest.settings.event_subscriptions).toBeUndefined();
+  });
+
+  it('has a Home tab, and subscribes to exactly the one event that publishes it', () => {
+    expect(manifest.features.app_home.home_tab_enabled).toBe(true);
+    expect(manifest.settings.event_subscriptions).toEqual({
+      request_url: PLACEHOLDER,
+      bot_events: ['app_home_opened'],
+    });
   });
 });

@@ -4,7 +4,7 @@ import { delimiter, join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_USERS } from '../../src/local/demo.js';
-import { ALICE, GUEST, SAM, useStack } from './harness.js';
+import { ALICE, GUEST, OLIVIA, SAM, useStack } from './harness.js';
 
 // The console in a real browser: what a person sees, read from the rendered page, never from the stand-in's state.
 
@@ -240,6 +240,109 @@ function browserSuite(executablePath: string): void {
       await delivery.last().waitFor({ timeout: UI_WAIT });
       expect(await delivery.last().locator(testid('only-you')).count()).toBe(1);
       await shot(page, '5b-modal-secret');
+    });
+
+    it('pages /token list in place with Next and Previous, grouped by connection, one answer per command', async () => {
+      await actAs(page, SAM);
+      await openChannel(page, { id: 'C0GENERAL' });
+      await send(page, '/token list');
+      await see(page, /Page 1 of \d+/);
+      const lists = page.locator(testid('message')).filter({ hasText: 'Tokens on all providers' });
+      await expect.poll(() => lists.count(), { timeout: UI_WAIT }).toBe(1);
+      expect(await lists.last().innerText()).toMatch(/Triton One · prod\*?: \d+/);
+      // The worker's answer replaced the ack: no "Working on it…" is left behind.
+      expect(await paneText(page)).not.toContain('Working on it');
+      await shot(page, '6a-list-page-1');
+      await lists.last().locator('button[data-action-id="list_page_next"]').click();
+      await see(page, /Page 2 of \d+/);
+      expect(await lists.count()).toBe(1);
+      expect(await paneText(page)).not.toMatch(/Page 1 of/);
+      await shot(page, '6b-list-page-2');
+      await lists.last().locator('button[data-action-id="list_page_prev"]').click();
+      await see(page, /Page 1 of \d+/);
+      expect(await lists.count()).toBe(1);
+    });
+
+    it('shows only the chosen provider’s fields in the create form and says what is wrong before it closes', async () => {
+      await actAs(page, ALICE);
+      await openChannel(page, { id: 'C0GENERAL' });
+      await send(page, '/token create');
+      const modal = page.locator(testid('modal'));
+      await modal.waitFor({ timeout: UI_WAIT });
+      const target = modal.locator('[data-block-id="target"] select');
+      const offered = await target.locator('option').allInnerTexts();
+      expect(offered.join('|')).not.toMatch(/Cobalt|Vaultoro/);
+      await target.selectOption('triton:prod');
+      await modal.locator('[data-block-id="tier"] select').waitFor({ timeout: UI_WAIT });
+      const tiers = await modal.locator('[data-block-id="tier"] option').allInnerTexts();
+      expect(tiers).toEqual(expect.arrayContaining(['free', 'tier1', 'tier3 (needs approval)']));
+      expect(await modal.locator('[data-block-id="expires"]').count()).toBe(0);
+      await shot(page, '7a-form-triton');
+      await modal.locator('[data-block-id="target"] select').selectOption('mailtrap:default');
+      const date = modal.locator('[data-block-id="expires"] input[type="date"]');
+      await date.waitFor({ timeout: UI_WAIT });
+      expect(await modal.locator('[data-block-id="tier"]').count()).toBe(0);
+      await modal.locator('[data-block-id="name"] input').fill('form-demo');
+      await date.fill('2020-01-01');
+      await modal.locator('button[type="submit"]').click();
+      await expect
+        .poll(() => modal.locator('[data-block-id="expires"] [role="alert"]').innerText(), { timeout: UI_WAIT })
+        .toBe('Pick a date after today.');
+      await shot(page, '7b-form-error');
+      await date.fill(new Date(Date.now() + 10 * 86400_000).toISOString().slice(0, 10));
+      await modal.locator('button[type="submit"]').click();
+      await modal.waitFor({ state: 'detached', timeout: UI_WAIT });
+    });
+
+    it('denies a request with a reason: the card says who and why, and the requester hears it in the DM', async () => {
+      await actAs(page, OLIVIA);
+      await openChannel(page, { id: 'C0GENERAL' });
+      await send(page, '/token create triton:prod browser-big --tier tier3 --reason "load test"');
+      await see(page, /needs approval[\s\S]*DM with the bot/);
+      await actAs(page, SAM);
+      await openChannel(page, { id: 'C0APPROVALS' });
+      const card = page.locator(testid('message')).filter({ hasText: 'browser-big' }).last();
+      await card.locator('button[data-action-id="approval_deny"]').click();
+      const modal = page.locator(testid('modal'));
+      await modal.waitFor({ timeout: UI_WAIT });
+      await modal.locator('[data-block-id="reason"] textarea').fill('use tier1 for load tests');
+      await shot(page, '8a-deny-reason');
+      await modal.locator('button[type="submit"]').click();
+      await modal.waitFor({ state: 'detached', timeout: UI_WAIT });
+      await expect
+        .poll(() => card.innerText(), { timeout: UI_WAIT })
+        .toMatch(/Denied by @sam: use tier1 for load tests/);
+      const decided = await card.innerText();
+      for (const kept of ['tier3', 'load test', 'browser-big', 'triton:prod']) expect(decided).toContain(kept);
+      expect(await card.locator('button').count()).toBe(0);
+      await shot(page, '8b-card-denied');
+      await actAs(page, OLIVIA);
+      await openChannel(page, { kind: 'dm' });
+      await see(page, /@sam denied your request[\s\S]*use tier1 for load tests/);
+      await shot(page, '8c-requester-told');
+    });
+
+    it('shows alice her tokens on the Home tab, with Rotate on what expires soon, and no audit', async () => {
+      await actAs(page, ALICE);
+      await openChannel(page, { id: 'C0GENERAL' });
+      await send(page, '/token create mailtrap home-soon --expires 5d');
+      await see(page, /home-soon[\s\S]*sent to your DM/);
+      await page.locator(`${testid('channel-link')}[data-kind="home"]`).click();
+      const home = page.locator(testid('home'));
+      await expect.poll(() => home.innerText(), { timeout: UI_WAIT }).toMatch(/Your tokens[\s\S]*form-demo/);
+      const text = await home.innerText();
+      expect(text).toMatch(/Expiring within 14 days[\s\S]*home-soon/);
+      expect(text).not.toMatch(/Recent changes/);
+      await shot(page, '9a-home-alice');
+      await home.locator('button[data-action-id="rotate_request"]').first().click();
+      await page.locator(`${testid('confirm-dialog')}[open]`).waitFor({ timeout: UI_WAIT });
+      await page.locator(testid('confirm-ok')).click();
+      await openChannel(page, { kind: 'dm' });
+      await see(page, /Rotated[\s\S]*home-soon|home-soon[\s\S]*replaces the rotated token/);
+      await actAs(page, SAM);
+      await page.locator(`${testid('channel-link')}[data-kind="home"]`).click();
+      await expect.poll(() => home.innerText(), { timeout: UI_WAIT }).toMatch(/Recent changes/);
+      await shot(page, '9b-home-security');
     });
   });
 }

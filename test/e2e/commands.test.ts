@@ -190,15 +190,21 @@ describe('every command, end to end (signed request → ingress → queue → wo
     const open = await s.standin.slashCommand({ user: ALICE, text: 'create' });
     expect(open.status).toBe(200);
     expect(s.standin.openViews(ALICE)).toHaveLength(1);
+    // Choosing the provider rebuilds the form with that provider's fields (views.update).
+    await s.standin.viewAction({ user: ALICE, actionId: 'create_target', value: 'mailtrap:default' });
+    const ids = () => (s.standin.openViews(ALICE)[0]?.view.blocks as { block_id: string }[]).map((b) => b.block_id);
+    await s.standin.waitFor(() => ids().includes('expires'));
+    expect(ids()).toEqual(['target', 'name', 'scopes', 'expires', 'reason']);
     const bad = await s.standin.submitView({
       user: ALICE,
-      values: { target: 'mailtrap:default', name: 'modal-e2e', expires: 'yesterday' },
+      values: { target: 'mailtrap:default', name: 'modal-e2e', expires: '2020-01-01' },
     });
-    expect(JSON.stringify(bad.body)).toMatch(/expires/);
+    expect(bad.body).toMatchObject({ response_action: 'errors', errors: { expires: 'Pick a date after today.' } });
     const before = deliveredSecrets(s).length;
+    const inAMonth = new Date(Date.now() + 30 * 86400_000).toISOString().slice(0, 10);
     const ok = await s.standin.submitView({
       user: ALICE,
-      values: { target: 'mailtrap:default', name: 'modal-e2e', expires: '30d' },
+      values: { target: 'mailtrap:default', name: 'modal-e2e', expires: inAMonth },
     });
     expect(ok.status).toBe(200);
     await s.queue.drain();
@@ -218,7 +224,8 @@ describe('every command, end to end (signed request → ingress → queue → wo
     });
     await s.queue.drain();
     expect(deliveredSecrets(s).length).toBe(before);
-    expect(auditPosts(s).at(-1)).toMatch(/cannot approve or deny your own request/);
+    // The audit channel speaks about the refused person, not to them.
+    expect(auditPosts(s).at(-1)).toMatch(/They cannot approve or deny their own request/);
     await s.standin.clickButton({ user: SAM, actionId: 'approval_approve', channel: s.config.slack.approvalsChannel });
     await s.queue.drain();
     const delivered = deliveredSecrets(s).slice(before);

@@ -81,14 +81,35 @@ describe('security, end to end', () => {
     expect(after).not.toContain(secret);
   });
 
-  it('tells a user whose click is refused, instead of doing nothing', async () => {
+  it('offers Revoke only to those who may revoke: an engineer never sees it, security does', async () => {
+    const s = stack();
+    await run(s, ALICE, 'create mailtrap shaped-buttons-e2e');
+    const mine = await run(s, ALICE, 'find shaped-buttons-e2e');
+    expect(mine.replies.join('\n')).toMatch(/shaped-buttons-e2e/);
+    expect(mine.replies.join('\n')).not.toMatch(/revoke_request/);
+    const ref = refsIn(mine.replies.join('\n'))[0] as string;
+    const shown = await run(s, ALICE, `show ${ref}`);
+    expect(shown.replies.join('\n')).toMatch(/rotate_request/); // engineers may rotate
+    expect(shown.replies.join('\n')).not.toMatch(/revoke_request|Revoke it with/);
+    const sec = await run(s, SAM, 'find shaped-buttons-e2e');
+    expect(sec.replies.join('\n')).toMatch(/revoke_request/);
+  });
+
+  it('tells a user whose click is refused (their rights changed after the button was shown)', async () => {
     const s = stack();
     await run(s, ALICE, 'create mailtrap refuse-click-e2e');
-    const find = await run(s, ALICE, 'find refuse-click-e2e');
+    const find = await run(s, SAM, 'find refuse-click-e2e');
     expect(find.replies.join('\n')).toMatch(/revoke_request/);
-    await click(s, ALICE, 'revoke_request');
-    const refused = await click(s, ALICE, 'revoke_confirm');
-    expect(refused.join('\n')).toMatch(/Not allowed/);
+    await click(s, SAM, 'revoke_request');
+    const grants = s.config.policy.roles['security']!.grants;
+    const saved = grants['*'];
+    grants['*'] = ['list', 'find'];
+    try {
+      const refused = await click(s, SAM, 'revoke_confirm');
+      expect(refused.join('\n')).toMatch(/Not allowed/);
+    } finally {
+      grants['*'] = saved;
+    }
   });
 
   it('answers with a short error when the queue is down, and does nothing', async () => {

@@ -26,11 +26,21 @@ export class RecordingNotifier implements Notifier<View> {
     if (this.auditDown) throw new Error('slack down');
     this.audits.push(view);
   }
-  async postApproval(view: View): Promise<void> {
+  readonly updates: { channel: string; ts: string; view: View }[] = [];
+  readonly homes: { userId: string; view: { type: 'home'; blocks: unknown[] } }[] = [];
+
+  async postApproval(view: View): Promise<{ channel: string; ts: string }> {
     this.approvals.push(view);
+    return { channel: 'C0APPROVALS', ts: `${this.approvals.length}.000100` };
   }
   async notifyUser(userId: string, view: View): Promise<void> {
     this.notices.push({ userId, view });
+  }
+  async updateMessage(channel: string, ts: string, view: View): Promise<void> {
+    this.updates.push({ channel, ts, view });
+  }
+  async publishHome(userId: string, view: { type: 'home'; blocks: unknown[] }): Promise<void> {
+    this.homes.push({ userId, view });
   }
 }
 

@@ -76,6 +76,10 @@ export type DecisionOutcome =
       summary: string;
       /** When approved: the requester's job, to run now with `approvedBy` set. */
       approved?: JobOf<'command'> | undefined;
+      /** The command asked for (every field, for the decided card). */
+      command: Extract<JobOf<'command'>['command'], { name: 'create' }>;
+      /** Where the request card was posted, to update it in place. */
+      card?: { channel: string; ts: string } | undefined;
     };
 
 /**
@@ -97,6 +101,7 @@ export async function decideApproval(ctx: UseCaseContext, job: JobOf<'approval'>
       provider: cmd.target.provider,
       connection,
       tokenName: cmd.tokenName,
+      reason: job.note,
       detail,
     });
     await ctx.finishAudit(record, outcome, outcome === 'refused' ? { errorCode: 'denied' } : {});
@@ -113,7 +118,7 @@ export async function decideApproval(ctx: UseCaseContext, job: JobOf<'approval'>
       errorReply(err, ctx.actor.correlationId).kind === 'refused' ? (err as Error).message : 'Not allowed.',
     );
   }
-  const decided = await ctx.deps.stores.approvals.decide(job.approvalId, job.decision, approver);
+  const decided = await ctx.deps.stores.approvals.decide(job.approvalId, job.decision, approver, job.note);
   if (!decided) return { kind: 'refused', message: 'Someone else decided that request first.' };
   await audit('succeeded', `request ${request.id} by ${request.requester}`);
   const subject: ApprovalFacts = {
@@ -124,5 +129,13 @@ export async function decideApproval(ctx: UseCaseContext, job: JobOf<'approval'>
   };
   const approved =
     job.decision === 'approved' ? { ...original, id: `${original.id}-approved`, approvedBy: approver } : undefined;
-  return { kind: 'decided', decision: job.decision, subject, summary: request.summary, approved };
+  return {
+    kind: 'decided',
+    decision: job.decision,
+    subject,
+    summary: request.summary,
+    approved,
+    command: cmd,
+    card: request.card,
+  };
 }

@@ -20,7 +20,7 @@ export const REVOKE_HOW: Record<RevokeMethod, string> = {
 };
 
 /** Words for the fate of a rotated token's old secret. */
-export function fateText(fate: OldSecretFate): string {
+export function fateText(fate: OldSecretFate, oldRef?: string): string {
   switch (fate.fate) {
     case 'deleted':
       return 'the old token was deleted';
@@ -29,10 +29,34 @@ export function fateText(fate: OldSecretFate): string {
     case 'dead_immediately':
       return 'the old secret stopped working at once';
     case 'expires_later':
-      return `the old secret keeps working until ${fate.at} (provider grace period); revoke it now if it leaked`;
+      return oldRef
+        ? `the old token ${oldRef} keeps working until ${utcText(fate.at)} (the provider's grace period); if it leaked, revoke it now: /token revoke ${oldRef}`
+        : `the old secret keeps working until ${utcText(fate.at)} (the provider's grace period); revoke it now if it leaked`;
     case 'retire_failed':
       return `retiring the old token FAILED, so it still works: revoke it now (${fate.reason})`;
   }
+}
+
+/** `2026-12-01 18:30 UTC` for an ISO time; the text as given when it is not one. */
+function utcText(iso: string): string {
+  const t = Date.parse(iso);
+  return Number.isNaN(t) ? iso : `${new Date(t).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+/**
+ * The create again as `/token create …` text, for the "Create another" button: the ingress parses it with
+ * the grammar like anything typed, so a changed button value can only ask for what a person could type.
+ */
+function duplicateConfirmValue(cmd: CreateCommand, connection: string): string | undefined {
+  const quoted = (v: string): string | undefined => (/["\r\n]/.test(v) ? undefined : `"${v}"`);
+  const parts = ['create', `${cmd.target.provider}:${connection}`, quoted(cmd.tokenName)];
+  if (cmd.tier) parts.push('--tier', cmd.tier);
+  if (cmd.expiresAt) parts.push('--expires', cmd.expiresAt);
+  if (cmd.scopes?.length) parts.push('--scope', cmd.scopes.join(','));
+  if (cmd.hosts?.length) parts.push('--hosts', cmd.hosts.join(','));
+  if (cmd.reason) parts.push('--reason', quoted(cmd.reason));
+  if (parts.some((p) => p === undefined)) return undefined;
+  return JSON.stringify({ text: parts.join(' ') });
 }
 
 /** Remembers a minted token (fingerprint and last 4 only) for --mine, find and reminders. */
@@ -92,6 +116,21 @@ export async function createToken(
       kind: 'refused',
       message: `${PROVIDER_LABELS[cmd.target.provider]} tokens cannot be created by tokenops: create them ${adapter.capabilities.create.where}.`,
     };
+  if (!cmd.allowDuplicate) {
+    // A second token with the same name is easy to mix up with the first: ask before making it.
+    const same = await adapter
+      .list()
+      .then((all) => all.filter((t) => t.name.trim().toLowerCase() === cmd.tokenName.trim().toLowerCase()))
+      .catch(() => []); // a failed look-up must not block the create itself
+    if (same.length > 0)
+      return {
+        kind: 'duplicate_name',
+        tokenName: cmd.tokenName,
+        target: `${cmd.target.provider}:${connection}`,
+        existing: same.map((t) => t.ref),
+        confirmValue: duplicateConfirmValue(cmd, connection),
+      };
+  }
   if (!ctx.actor.approvedBy && needsApproval(ctx.deps.policy, 'create', cmd.target.provider, cmd.tier)) {
     return requestApproval(
       `create ${cmd.target.provider}:${connection} token "${cmd.tokenName}"${cmd.tier ? ` (tier ${cmd.tier})` : ''}`,
@@ -165,7 +204,7 @@ export async function rotateToken(ctx: UseCaseContext, ref: Ref, reason: string 
     const how =
       result.fallback ??
       (adapter.capabilities.rotate.mode === 'emulated' ? adapter.capabilities.rotate.how : undefined);
-    const fate = fateText(result.old);
+    const fate = fateText(result.old, refText);
     await remember(ctx, result.issued);
     // The record names the rotated token: its REF, name and last 4; the new one is in the detail.
     await ctx.finishAudit(record, 'succeeded', {

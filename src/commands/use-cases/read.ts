@@ -6,6 +6,7 @@ import type { TokenRecord } from '../../core/ports.js';
 import type { Target } from '../command.js';
 import type { ConnectionError, MatchKind, Reply } from '../reply.js';
 import type { UseCaseContext } from './context.js';
+import { viewerMay } from './viewer.js';
 
 /** Said when the token index (who minted what) cannot be read: the tokenops store is down. */
 const OWNERS_UNAVAILABLE =
@@ -70,6 +71,7 @@ export async function listTokens(
   target: Target | undefined,
   nameFilter: string | undefined,
   mine: boolean,
+  page = 1,
 ): Promise<Reply> {
   await ctx.authorize('list', target?.provider);
   const conns = connectionsFor(ctx, target);
@@ -90,7 +92,8 @@ export async function listTokens(
   const where = target
     ? `${PROVIDER_LABELS[target.provider]}${target.connection ? ` (${target.connection})` : ''}`
     : 'all providers';
-  return { kind: 'list', title: `${mine ? 'Your tokens' : 'Tokens'} on ${where}`, tokens: shown, errors };
+  const title = `${mine ? 'Your tokens' : 'Tokens'} on ${where}${nameFilter ? ` named like “${nameFilter}”` : ''}`;
+  return { kind: 'list', title, tokens: shown, errors, query: { target, nameFilter, mine }, page };
 }
 
 /** Resolves a REF's connection and its adapter. */
@@ -112,7 +115,13 @@ export async function showToken(ctx: UseCaseContext, ref: Ref): Promise<Reply> {
     ctx.deps.stores.tokens.get(refText).catch(ctx.dropped('token index read')),
   ]);
   const [enriched] = enrich([token], new Map(record ? [[refText, record]] : []));
-  return { kind: 'detail', token: enriched as TokenSummary, owner: record?.owner };
+  const may = await viewerMay(ctx, [enriched as TokenSummary], ['rotate', 'revoke']);
+  return {
+    kind: 'detail',
+    token: enriched as TokenSummary,
+    owner: record?.owner,
+    may: may[(enriched as TokenSummary).ref] ?? [],
+  };
 }
 
 /** `/token providers`. */
@@ -180,7 +189,12 @@ export async function findTokens(ctx: UseCaseContext, query: string): Promise<Re
   const matches = enrich(tokens, new Map((records ?? []).map((r) => [r.ref, r])))
     .map((token) => ({ token, matchedOn: matchToken(token, query, hashed, key) }))
     .filter((m): m is { token: TokenSummary; matchedOn: MatchKind } => m.matchedOn !== undefined);
-  return { kind: 'find', query: shownQuery, matches, errors };
+  const may = await viewerMay(
+    ctx,
+    matches.slice(0, 40).map((m) => m.token),
+    ['revoke'],
+  );
+  return { kind: 'find', query: shownQuery, matches, errors, may };
 }
 
 /** `/token audit [provider] [--since 7d]`. */

@@ -1,7 +1,7 @@
 /* global document, window, fetch, EventSource, localStorage, setTimeout, clearTimeout, CSS */
 // The console page: a small Slack over the stand-in. Every message goes through render.js and toDom,
 // which only creates elements and text nodes: nothing from a message is ever parsed as HTML.
-import { renderMessageBody, renderModal, toDom } from './render.js';
+import { renderHome, renderMessageBody, renderModal, toDom } from './render.js';
 
 const $ = (id) => document.getElementById(id);
 const ui = { snapshot: null, channel: null, viewKey: '', history: [], historyAt: -1, hintIndex: -1 };
@@ -61,6 +61,7 @@ function renderUsers(s) {
 }
 
 function channelTitle(c) {
+  if (c.kind === 'home') return '🏠 Home';
   return c.kind === 'dm' ? `DM: ${c.name}` : `# ${c.name}`;
 }
 
@@ -75,11 +76,17 @@ function renderChannels(s) {
   const current = s.channels.find((c) => c.id === ui.channel);
   $('channel-title').textContent = current ? channelTitle(current) : '';
   $('input').placeholder =
-    current?.kind === 'dm' ? 'Message tokenops — try /token help' : `Message #${current?.name ?? ''} — try /token help`;
+    current?.kind === 'dm' || current?.kind === 'home'
+      ? 'Message tokenops — try /token help'
+      : `Message #${current?.name ?? ''} — try /token help`;
 }
 
 function renderMessages(s) {
   const box = $('messages');
+  if (ui.channel === 'HOME') {
+    mount(box, [renderHome(s.home, s.ctx)]);
+    return;
+  }
   const atBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 40;
   const msgs = s.messages.filter((m) => m.channel === ui.channel);
   if (msgs.length === 0) {
@@ -158,9 +165,24 @@ function confirmDialog(confirm) {
   });
 }
 
+async function onHomeClick(button) {
+  const def = findButton(ui.snapshot.home?.view?.blocks, button.dataset.actionId);
+  if (def?.confirm && !(await confirmDialog(def.confirm))) return;
+  button.disabled = true;
+  await post('view-action', { home: true, actionId: button.dataset.actionId, value: def?.value });
+  button.disabled = false;
+}
+
+function openHome() {
+  ui.channel = 'HOME';
+  post('home');
+  refresh();
+}
+
 async function onMessageClick(event) {
   const button = event.target.closest('button[data-action-id]');
   if (!button) return;
+  if (button.closest('[data-testid="home"]')) return onHomeClick(button);
   const messageId = button.closest('[data-message-id]')?.dataset.messageId;
   const message = ui.snapshot.messages.find((m) => m.id === messageId);
   const def = findButton(message?.blocks, button.dataset.actionId);
@@ -174,6 +196,13 @@ async function onMessageClick(event) {
 async function onModalEvent(event) {
   const form = event.target.closest('form[data-view-id]');
   if (!form) return;
+  const dispatch = event.target.dataset?.dispatchAction;
+  if (event.type === 'change') {
+    if (dispatch && event.target.value) {
+      await post('view-action', { actionId: dispatch, value: event.target.value, values: formValues() });
+    }
+    return;
+  }
   if (event.type === 'submit') {
     event.preventDefault();
     await post('submit', { values: formValues() });
@@ -263,7 +292,8 @@ async function onSend(event) {
   $('input').value = '';
   renderHints();
   ui.history.push(text);
-  const reply = await post('command', { channel: ui.channel, text });
+  const channel = ui.channel === 'HOME' ? ui.snapshot.channels[0]?.id : ui.channel;
+  const reply = await post('command', { channel, text });
   if (reply.status === 0) toast(`The bot did not answer: ${reply.body?.error ?? 'no response'}`);
 }
 
@@ -277,12 +307,14 @@ function start() {
   $('channels').addEventListener('click', (e) => {
     const a = e.target.closest('[data-channel]');
     if (!a) return;
+    if (a.dataset.kind === 'home') return openHome();
     ui.channel = a.dataset.channel;
     refresh();
   });
   $('messages').addEventListener('click', onMessageClick);
   $('modal-root').addEventListener('click', onModalEvent);
   $('modal-root').addEventListener('submit', onModalEvent);
+  $('modal-root').addEventListener('change', onModalEvent);
   document.addEventListener('keydown', (e) => {
     if (e.key === 'Escape' && ui.snapshot?.view && !$('confirm').open) post('close', { viewId: ui.snapshot.view.id });
   });

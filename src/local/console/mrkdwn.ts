@@ -5,6 +5,58 @@ export interface RenderContext {
   users?: Record<string, string>;
   channels?: Record<string, string>;
   groups?: Record<string, string>;
+  /** The reader's time zone for `<!date>` (as each Slack reader sees their own). @default the runtime's */
+  timeZone?: string;
+  /** Now, for "today"/"yesterday" and `{ago}`. @default Date.now() */
+  now?: number;
+}
+
+const DAY_MS = 86_400_000;
+
+/** `<!date^EPOCH^FORMAT[^link]>` in the reader's time zone, as Slack formats it; undefined when malformed. */
+export function formatSlackDate(token: string, now: number, timeZone?: string): string | undefined {
+  const m = /^!date\^(-?\d{1,12})\^([^^|]*)/.exec(token);
+  if (!m) return undefined;
+  const at = Number(m[1]) * 1000;
+  const tz = timeZone ? { timeZone } : {};
+  const part = (opts: Intl.DateTimeFormatOptions): string =>
+    new Intl.DateTimeFormat('en-US', { ...tz, ...opts }).format(at);
+  const dayKey = (t: number): string => new Intl.DateTimeFormat('en-CA', { ...tz, dateStyle: 'short' }).format(t);
+  const pretty = (fallback: string): string => {
+    const key = dayKey(at);
+    if (key === dayKey(now)) return 'today';
+    if (key === dayKey(now - DAY_MS)) return 'yesterday';
+    if (key === dayKey(now + DAY_MS)) return 'tomorrow';
+    return fallback;
+  };
+  const dateShort = part({ month: 'short', day: 'numeric', year: 'numeric' });
+  const dateLong = part({ weekday: 'long', month: 'long', day: 'numeric', year: 'numeric' });
+  const date = part({ month: 'long', day: 'numeric', year: 'numeric' });
+  const ago = (): string => {
+    const diff = at - now;
+    const abs = Math.abs(diff);
+    const [n, unit] =
+      abs < 3_600_000
+        ? [Math.round(abs / 60_000), 'minute']
+        : abs < DAY_MS
+          ? [Math.round(abs / 3_600_000), 'hour']
+          : [Math.round(abs / DAY_MS), 'day'];
+    const words = `${n} ${unit}${n === 1 ? '' : 's'}`;
+    return diff < 0 ? `${words} ago` : `in ${words}`;
+  };
+  const tokens: Record<string, () => string> = {
+    date_num: () => dayKey(at),
+    date: () => date,
+    date_short: () => dateShort,
+    date_long: () => dateLong,
+    date_pretty: () => pretty(date),
+    date_short_pretty: () => pretty(dateShort),
+    date_long_pretty: () => pretty(dateLong),
+    time: () => part({ hour: 'numeric', minute: '2-digit' }),
+    time_secs: () => part({ hour: 'numeric', minute: '2-digit', second: '2-digit' }),
+    ago,
+  };
+  return decodeEntities(m[2] ?? '').replace(/\{([a-z_]+)\}/g, (all, name: string) => tokens[name]?.() ?? all);
 }
 
 // Private-use characters mark atoms (code spans, <…> tokens) while emphasis is parsed around them.
@@ -19,6 +71,8 @@ const EMOJI: Record<string, string> = {
   clipboard: '📋', mag: '🔍', information_source: 'ℹ️', tada: '🎉', eyes: '👀', octagonal_sign: '🛑',
   red_circle: '🔴', large_green_circle: '🟢', white_circle: '⚪', email: '📧', calendar: '📆',
   shield: '🛡️', zap: '⚡', memo: '📝', link: '🔗', pause_button: '⏸️', arrow_forward: '▶️',
+  ok_hand: '👌', raising_hand: '🙋', alarm_clock: '⏰', broom: '🧹', grey_question: '❔',
+  leftwards_arrow_with_hook: '↩️', wave: '👋',
 }; // prettier-ignore
 
 /** Decodes the only three entities Slack uses (`&amp;`, `&lt;`, `&gt;`) into the characters they stand for. */
@@ -136,7 +190,10 @@ function angleToken(token: string, ctx: RenderContext): VChild {
     const id = target.slice('!subteam^'.length);
     return h('span', { class: 'mention' }, ctx.groups?.[id] ? `@${ctx.groups[id]}` : (label ?? `@${id}`));
   }
-  if (target.startsWith('!date^')) return label ?? target;
+  if (target.startsWith('!date^')) {
+    const shown = formatSlackDate(target, ctx.now ?? Date.now(), ctx.timeZone);
+    return shown === undefined ? (label ?? target) : h('time', { class: 'date', title: label ?? '' }, shown);
+  }
   const href = decodeEntities(target);
   if (/^(https?:\/\/|mailto:)[^\s]+$/i.test(href)) {
     return h('a', { href, target: '_blank', rel: 'noopener noreferrer' }, label ?? href);

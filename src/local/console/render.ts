@@ -128,7 +128,9 @@ function options(e: Obj, ctx: RenderContext, selected: string | undefined): VNod
 }
 
 function inputBlock(b: Obj, ctx: RenderContext, error: string | undefined): VNode {
-  const el = isObj(b.element) ? b.element : {};
+  const raw = isObj(b.element) ? b.element : {};
+  // A select whose block asks for dispatch_action tells the bot as soon as a choice is made (Slack does).
+  const el = b.dispatch_action === true ? { ...raw, 'data-dispatch': str(raw.action_id) } : raw;
   const name = `${str(b.block_id)}.${str(el.action_id)}`;
   const id = `in-${name}`;
   return h(
@@ -148,7 +150,8 @@ function inputBlock(b: Obj, ctx: RenderContext, error: string | undefined): VNod
 
 function inputElement(el: Obj, name: string, id: string, ctx: RenderContext): VNode {
   const placeholder = isObj(el.placeholder) ? str(el.placeholder.text) : undefined;
-  const common = { id, name, 'data-type': str(el.type), placeholder };
+  const dispatch = str(el['data-dispatch']) || undefined;
+  const common = { id, name, 'data-type': str(el.type), placeholder, 'data-dispatch-action': dispatch };
   switch (el.type) {
     case 'plain_text_input': {
       const max = typeof el.max_length === 'number' ? String(el.max_length) : undefined;
@@ -173,6 +176,22 @@ function inputElement(el: Obj, name: string, id: string, ctx: RenderContext): VN
     default:
       return h('span', { class: 'unsupported' }, `[${str(el.type)} input]`);
   }
+}
+
+/** The app's Home tab: its blocks on a page of their own; buttons carry data-action-id like in messages. */
+export function renderHome(entry: { id: string; view: Obj } | null, ctx: RenderContext): VNode {
+  if (!entry) {
+    return h(
+      'div',
+      { class: 'home empty', 'data-testid': 'home' },
+      'Loading the Home tab… (the bot publishes it when you open it)',
+    );
+  }
+  return h(
+    'div',
+    { class: 'home', 'data-testid': 'home', 'data-view-id': entry.id },
+    ...renderBlocks(list(entry.view.blocks), ctx),
+  );
 }
 
 /** A modal: title bar, blocks with field errors, a general error line, Cancel and Submit. */

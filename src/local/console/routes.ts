@@ -16,6 +16,11 @@ export interface ConsoleActions {
   clickButton(state: StandinState, a: { user: string; messageId?: string; actionId: string }): Promise<BotReply>;
   submitView(state: StandinState, a: { user: string; values: Record<string, string> }): Promise<BotReply>;
   closeView(state: StandinState, a: { user: string; viewId: string }): Promise<void>;
+  openHome(state: StandinState, a: { user: string }): Promise<BotReply>;
+  viewAction(
+    state: StandinState,
+    a: { user: string; home?: boolean; actionId: string; value?: string; values?: Record<string, string> },
+  ): Promise<BotReply>;
 }
 
 /** The console's HTTP side: static assets, the state snapshot, Server-Sent Events and the user's actions. */
@@ -95,6 +100,7 @@ function snapshot(state: StandinState, me: string) {
   const channels = [
     ...o.channels.map((c) => ({ id: c.id, name: c.name, kind: c.id === o.auditChannel ? 'audit' : 'channel' })),
     { id: dm, name: 'tokenops', kind: 'dm' },
+    { id: 'HOME', name: 'tokenops Home', kind: 'home' },
   ];
   const names: Record<string, string> = { [o.botUserId]: 'tokenops', USLACKBOT: 'Slackbot' };
   for (const u of o.users) names[u.id] = u.name;
@@ -110,6 +116,7 @@ function snapshot(state: StandinState, me: string) {
     channels,
     messages,
     view: top ?? null,
+    home: state.homes.get(me) ?? null,
     ctx: { users: names, channels: channelNames, groups: {} },
     // The composer's autocomplete: the /token grammar as help shows it, and the provider names.
     hints: { commands: Object.entries(USAGE).map(([name, usage]) => ({ name, usage })), providers: PROVIDER_TYPES },
@@ -140,6 +147,19 @@ async function handlePost(
     if (what === 'submit') {
       const values = (typeof body.values === 'object' && body.values ? body.values : {}) as Record<string, string>;
       return sendJson(res, 200, await actions.submitView(state, { user, values }));
+    }
+    if (what === 'home') return sendJson(res, 200, await actions.openHome(state, { user }));
+    if (what === 'view-action') {
+      const values = (typeof body.values === 'object' && body.values ? body.values : {}) as Record<string, string>;
+      const value = str(body.value);
+      const reply = await actions.viewAction(state, {
+        user,
+        home: body.home === true,
+        actionId: str(body.actionId) ?? '',
+        values,
+        ...(value !== undefined ? { value } : {}),
+      });
+      return sendJson(res, 200, reply);
     }
     if (what === 'close') {
       await actions.closeView(state, { user, viewId: str(body.viewId) ?? '' });

@@ -97,9 +97,48 @@ function checkElement(e: Obj, at: string, errors: string[]): void {
       errors.push(`[ERROR] must be one of: primary, danger [json-pointer:${at}/style]`);
     }
   }
+  if (e.type === 'static_select' || e.type === 'multi_static_select' || e.type === 'radio_buttons') {
+    checkOptions(e, at, errors);
+  }
+  if (e.type === 'datepicker' && e.initial_date !== undefined) {
+    if (typeof e.initial_date !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(e.initial_date)) {
+      errors.push(`[ERROR] must match YYYY-MM-DD [json-pointer:${at}/initial_date]`);
+    }
+  }
+  if (e.type === 'plain_text_input') {
+    const min = e.min_length;
+    const max = e.max_length;
+    if (typeof max === 'number' && (max < 1 || max > 3000)) {
+      errors.push(`[ERROR] must be between 1 and 3000 [json-pointer:${at}/max_length]`);
+    }
+    if (typeof min === 'number' && (min < 0 || min > 3000 || (typeof max === 'number' && min > max))) {
+      errors.push(`[ERROR] must be between 0 and 3000 and at most max_length [json-pointer:${at}/min_length]`);
+    }
+  }
+  textLen(e.placeholder, 150, `${at}/placeholder`, errors);
   if (isObj(e.confirm)) {
     textLen(e.confirm.title, 100, `${at}/confirm/title`, errors);
     textLen(e.confirm.text, 300, `${at}/confirm/text`, errors);
+  }
+}
+
+/** Slack: 100 options at most, option text 75 and value 150 characters, an initial option among them. */
+function checkOptions(e: Obj, at: string, errors: string[]): void {
+  const groups = Array.isArray(e.option_groups) ? e.option_groups.filter(isObj) : [];
+  const options = [
+    ...(Array.isArray(e.options) ? e.options : []),
+    ...groups.flatMap((g) => (Array.isArray(g.options) ? g.options : [])),
+  ];
+  if (!Array.isArray(e.options) && groups.length === 0)
+    errors.push(`[ERROR] must provide options [json-pointer:${at}]`);
+  if (options.length > 100) errors.push(`[ERROR] no more than 100 items allowed [json-pointer:${at}/options]`);
+  options.forEach((o, j) => {
+    if (!isObj(o)) return;
+    textLen(o.text, 75, `${at}/options/${j}/text`, errors);
+    maxLen(o.value, 150, `${at}/options/${j}/value`, errors);
+  });
+  if (isObj(e.initial_option) && !options.some((o) => isObj(o) && o.value === (e.initial_option as Obj).value)) {
+    errors.push(`[ERROR] must be one of the options [json-pointer:${at}/initial_option]`);
   }
 }
 

@@ -6,6 +6,7 @@ import { parseResponseBody, postToResponseUrl } from './response-url.js';
 import { StandinState } from './state.js';
 import type { SlackStandin, StandinOptions } from './types.js';
 import { clickButton, closeView, slashCommand, submitView } from './user-actions.js';
+import { openHome, viewAction } from './view-actions.js';
 import { callWebApi } from './web-api.js';
 
 /**
@@ -14,7 +15,7 @@ import { callWebApi } from './web-api.js';
  */
 export async function startSlackStandin(options: StandinOptions): Promise<SlackStandin> {
   const state = new StandinState(options);
-  const consoleApp = createConsole(state, { slashCommand, clickButton, submitView, closeView });
+  const consoleApp = createConsole(state, { slashCommand, clickButton, submitView, closeView, openHome, viewAction });
   const sockets = new Set<Socket>();
   const server = createServer((req, res) => {
     route(state, consoleApp, req, res).catch((e: unknown) => {
@@ -50,6 +51,9 @@ function standinApi(
     slashCommand: (args) => slashCommand(state, args),
     clickButton: (args) => clickButton(state, args),
     submitView: (args) => submitView(state, args),
+    openHome: (args) => openHome(state, args),
+    home: (user) => state.homes.get(user),
+    viewAction: (args) => viewAction(state, args),
     openViews: (user) => state.views.filter((v) => user === undefined || v.user === user),
     waitFor,
     fail: (method, error, times) => state.fail(method, error, times),

@@ -32,6 +32,8 @@ export class StandinState {
   readonly calls: RecordedCall[] = [];
   readonly responses: { responseUrl: string; body: Record<string, unknown>; at: number }[] = [];
   readonly views: StandinView[] = [];
+  /** Each user's published Home tab. */
+  readonly homes = new Map<string, StandinView>();
   readonly opts: StandinOptions;
   baseUrl = '';
   #messages: StandinMessage[] = [];
@@ -150,6 +152,15 @@ export class StandinState {
     const id = `T${this.opts.teamId}/${this.#seq++}/${randomBytes(12).toString('hex')}`;
     this.#responseUrls.set(id, { ...target, createdAt: this.now(), uses: 0 });
     return `${this.baseUrl}/response/${id}`;
+  }
+
+  /**
+   * Makes a command's response_url point at the message its ack showed, so `replace_original` through
+   * it replaces the "Working on it…" message (as Slack does for the invoking user).
+   */
+  attachResponseSource(url: string, ts: string): void {
+    const r = this.#responseUrls.get(url.slice(url.indexOf('/response/') + '/response/'.length));
+    if (r) r.sourceTs = ts;
   }
 
   /** Counts one use of a response_url; returns its target, or Slack's 404 body text. */

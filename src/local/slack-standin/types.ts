@@ -120,6 +120,18 @@ export interface SlackStandin {
   }): Promise<BotReply>;
   /** Sends a signed view_submission for the user's top modal; values keyed `block_id` or `block_id.action_id`. */
   submitView(args: { user: string; values: Record<string, string> }): Promise<BotReply>;
+  /** The user opens the app's Home tab (Slack sends app_home_opened). */
+  openHome(args: { user: string }): Promise<BotReply>;
+  /** The user's published Home tab, if the bot published one. */
+  home(user: string): StandinView | undefined;
+  /** A click on the Home tab (`home: true`) or a choice in the top modal (a select with dispatch_action). */
+  viewAction(args: {
+    user: string;
+    home?: boolean;
+    actionId: string;
+    value?: string;
+    values?: Record<string, string>;
+  }): Promise<BotReply>;
   /** The open modals, oldest first (optionally one user's). */
   openViews(user?: string): StandinView[];
   /** Waits until predicate over state is true (polling, bounded by timeoutMs, default 5000). */

@@ -39,26 +39,32 @@ export async function slashCommand(
   const triggerId = state.issueTrigger(user.id);
   const form = slashCommandForm(state, { user, channel, command, text: args.text, responseUrl, triggerId });
   const reply = await postToBot(state, form);
-  showAck(state, { channel, user: user.id, command }, reply);
+  const shown = showAck(state, { channel, user: user.id, command, responseUrl }, reply);
+  if (shown) state.attachResponseSource(responseUrl, shown.ts);
   return { ...reply, responseUrl, triggerId };
 }
 
 /** Slack shows a command's ack body as a message, and a failure as a Slackbot note to the user. */
-function showAck(state: StandinState, at: { channel: string; user: string; command: string }, reply: BotReply): void {
+function showAck(
+  state: StandinState,
+  at: { channel: string; user: string; command: string; responseUrl: string },
+  reply: BotReply,
+): StandinMessage | undefined {
   if (reply.status !== 200) {
     const error = isObj(reply.body) && typeof reply.body.error === 'string' ? reply.body.error : 'dispatch_failed';
     const text = `${at.command} failed with the error "${error}"`;
     state.addMessage({ channel: at.channel, user: 'USLACKBOT', ephemeralTo: at.user, text });
-    return;
+    return undefined;
   }
   const body = typeof reply.body === 'string' ? { text: reply.body } : reply.body;
-  if (!isObj(body) || (!body.text && !Array.isArray(body.blocks))) return;
-  state.addMessage({
+  if (!isObj(body) || (!body.text && !Array.isArray(body.blocks))) return undefined;
+  return state.addMessage({
     channel: at.channel,
     user: state.opts.botUserId,
     ...(body.response_type === 'in_channel' ? {} : { ephemeralTo: at.user }),
     text: typeof body.text === 'string' ? body.text : '',
     ...(Array.isArray(body.blocks) ? { blocks: body.blocks } : {}),
+    responseUrl: at.responseUrl,
   });
 }
 

@@ -3,6 +3,7 @@ import { str } from './http-util.js';
 import { messageJson } from './payloads.js';
 import type { StandinState } from './state.js';
 import type { StandinMessage } from './types.js';
+import { viewsPublish } from './view-actions.js';
 import { viewsOpen, viewsPush, viewsUpdate } from './views.js';
 
 /** A Web API answer: Slack always says HTTP 200 with `ok`, except 429 for rate limits. */
@@ -27,6 +28,7 @@ const METHODS: Record<string, Method> = {
   'views.open': viewsOpen,
   'views.update': viewsUpdate,
   'views.push': viewsPush,
+  'views.publish': viewsPublish,
   'users.info': usersInfo,
   'usergroups.users.list': usergroupsUsersList,
 };

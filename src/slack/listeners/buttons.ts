@@ -3,7 +3,8 @@ import type { Command } from '../../commands/command.js';
 import { approvalJob, commandJob, type JobOrigin } from '../../commands/job.js';
 import { dropped } from '../../core/dropped.js';
 import { parseRef, printRef } from '../../core/ref.js';
-import { confirmRevokeView, errorView } from '../views.js';
+import { fromIngressKit, interactionButtons } from '../interactions.js';
+import { confirmRevokeView, errorView, revokeKeptView } from '../views.js';
 import { QUEUE_DOWN, newCorrelationId, type IngressKit } from './kit.js';
 
 /** What a button listener gets from Bolt. */
@@ -17,6 +18,7 @@ function originOf(body: BlockAction, replaceOriginal = false): JobOrigin {
     channelId: body.channel?.id ?? '',
     responseUrl: body.response_url,
     replaceOriginal,
+    messageTs: body.message?.ts,
   };
 }
 
@@ -48,16 +50,25 @@ export function buttonHandlers(kit: IngressKit): Record<string, (a: ButtonArgs) 
       }
       await kit.enqueue(commandJob({ id: body.trigger_id, correlationId, origin }, command));
     },
-    async revoke_cancel({ respond }) {
-      await respond({ delete_original: true });
+    async revoke_cancel({ action, respond }) {
+      // The prompt becomes what happened: nothing. No live buttons are left behind.
+      const view = revokeKeptView(action.value ?? 'the token');
+      await respond({ response_type: 'ephemeral', replace_original: true, ...view } as never);
     },
-    async revoke_request({ action, respond }) {
+    async revoke_request({ body, action, respond }) {
       const { ref } = JSON.parse(action.value ?? '{}') as { ref?: string };
-      const view = confirmRevokeView(printRef(await kit.hashed(parseRef(ref ?? ''))));
-      await respond({ response_type: 'ephemeral', replace_original: false, ...view } as never);
+      const parsed = await kit.hashed(parseRef(ref ?? ''));
+      const teamId = body.user.team_id ?? body.team?.id ?? '';
+      const refusal = await kit
+        .refusalOf(body.user.id, teamId, { name: 'revoke', ref: parsed })
+        .catch(() => 'Slack could not confirm who you are.');
+      // The message that offered Revoke turns into the confirmation, then into the outcome.
+      const view = refusal ? errorView(`Not allowed: ${refusal}`) : confirmRevokeView(printRef(parsed));
+      await respond({ response_type: 'ephemeral', replace_original: !refusal, ...view } as never);
     },
     approval_approve: decide('approved'),
-    approval_deny: decide('denied'),
+    // Deny (a reason modal first), paging, Rotate, "create another", Home refresh.
+    ...interactionButtons(fromIngressKit(kit)),
   };
 }
 

@@ -5,13 +5,14 @@ import { USAGE } from '../../commands/help.js';
 import { commandJob, type JobOrigin } from '../../commands/job.js';
 import { printRef } from '../../core/ref.js';
 import { fingerprint } from '../../core/secret.js';
-import { PROVIDER_LABELS } from '../../core/token.js';
+import { approvalMarks, createTargets, fromIngressKit } from '../interactions.js';
 import { confirmRevokeView, createModalView, errorView, helpView, workingView } from '../views.js';
 import { QUEUE_DOWN, ephemeral, newCorrelationId, type IngressKit } from './kit.js';
 
 type SlashArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 
-const NO_CREATE = 'your roles do not allow creating tokens on any provider. Ask your tokenops admin for access.';
+const NO_CREATE =
+  'none of the providers you may create on can create tokens over their API; see /token providers. Ask your tokenops admin for access.';
 const NO_FORM = 'Slack did not open the form in time. Type /token create again, or give the fields on one line.';
 
 /** `/token …`: parse, hash pasted secrets, authorize (auditing refusals), then answer or enqueue. */
@@ -30,6 +31,8 @@ export function slashCommandListener(kit: IngressKit): (args: SlashArgs) => Prom
       teamId: command.team_id,
       channelId: command.channel_id,
       responseUrl: command.response_url,
+      // The worker's answer replaces the "Working on it…" ack: one answer per command.
+      replaceOriginal: true,
     };
     const refusal = await refusalFor(kit, origin, c).catch(
       () => 'Slack could not confirm who you are; try again in a moment.',
@@ -54,28 +57,27 @@ export function slashCommandListener(kit: IngressKit): (args: SlashArgs) => Prom
   };
 }
 
-/** The create form is allowed when the user may create on at least one provider. */
+/**
+ * The create form is allowed when the user may create on a provider that can create. Otherwise the
+ * real reason (a guest, another workspace, no role), the same words the command line gives.
+ */
 async function refusalFor(kit: IngressKit, origin: JobOrigin, c: Command): Promise<string | undefined> {
   if (c.name !== 'create_modal') return kit.refusalOf(origin.userId, origin.teamId, c);
   const providers = await kit.creatableProviders(origin.userId, origin.teamId);
-  return providers.size > 0 ? undefined : NO_CREATE;
+  if (createTargets(fromIngressKit(kit), providers).length > 0) return undefined;
+  return (await kit.refusalOf(origin.userId, origin.teamId, { name: 'create_modal' })) ?? NO_CREATE;
 }
 
 /** Opens the create form, offering only the connections the user may create on. */
 async function openCreateModal(kit: IngressKit, { command, ack, client }: SlashArgs): Promise<void> {
   const mayCreate = await kit.creatableProviders(command.user_id, command.team_id);
-  const targets = kit.deps.connections
-    .filter((t) => mayCreate.has(t.provider))
-    .map((t) => ({
-      value: `${t.provider}:${t.connection}`,
-      label: `${PROVIDER_LABELS[t.provider]} · ${t.connection}`,
-    }));
   try {
     await client.views.open({
       trigger_id: command.trigger_id,
       view: createModalView({
-        targets,
+        targets: createTargets(fromIngressKit(kit), mayCreate),
         privateMetadata: JSON.stringify({ channelId: command.channel_id, responseUrl: command.response_url }),
+        needsApproval: approvalMarks(kit.deps.policy),
       }) as never,
     });
   } catch {

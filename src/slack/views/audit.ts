@@ -1,7 +1,7 @@
 // Audit views: one compact notice per change for the audit channel, and the `/token audit` listing.
 import type { AuditOutcome, AuditRecord } from '../../core/audit.js';
 import { PROVIDER_LABELS, type ProviderType } from '../../core/token.js';
-import { bold, code, mention, safe, shortTime } from '../mrkdwn.js';
+import { bold, code, mention, safe, slackDate } from '../mrkdwn.js';
 import { context, header, message, section, type Block, type View } from './blocks.js';
 
 const OUTCOME: Record<AuditOutcome, { emoji: string; label: string }> = {
@@ -33,6 +33,26 @@ function tokenBits(r: AuditRecord): string[] {
   return bits;
 }
 
+/**
+ * The audit channel talks about people, not to them: a refusal reason written for the refused person
+ * ("your roles … Ask your tokenops admin") is put in the third person.
+ */
+export function thirdPerson(text: string): string {
+  return text
+    .replace(/\s*Ask your tokenops admin for access\.?/g, '')
+    .replace(/^Not allowed:\s*/, '')
+    .replace(/\byou have no\b/g, 'they have no')
+    .replace(/\bYou cannot\b/g, 'They cannot')
+    .replace(/\byou cannot\b/g, 'they cannot')
+    .replace(/\byour own\b/g, 'their own')
+    .replace(/\bYour roles\b/g, 'Their roles')
+    .replace(/\byour roles\b/g, 'their roles')
+    .replace(/\bwho you are\b/g, 'who they are')
+    .replace(/\bYou\b/g, 'They')
+    .replace(/\byou\b/g, 'they')
+    .replace(/\byour\b/g, 'their');
+}
+
 /** One audit notice: who, what, which REF, name, last 4, reason, outcome and error code. */
 export function auditNoticeView(r: AuditRecord): View {
   const o = outcomeOf(r);
@@ -40,18 +60,18 @@ export function auditNoticeView(r: AuditRecord): View {
   const first = `${o.emoji} ${mention(r.actor)} *${action}* ${subject(r)}: ${o.label}`;
   const lines = [first, tokenBits(r).join(' · ')].filter(Boolean);
   if (r.reason) lines.push(`Reason: ${safe(r.reason, 1000)}`);
-  if (r.detail) lines.push(safe(r.detail, 500));
-  const meta = [shortTime(r.at)];
+  if (r.detail) lines.push(safe(r.outcome === 'refused' ? thirdPerson(r.detail) : r.detail, 500));
+  const meta = [slackDate(r.at)];
   if (r.errorCode) meta.push(`error ${code(r.errorCode, 60)}`);
   if (r.correlationId) meta.push(`ref id ${code(r.correlationId, 100)}`);
   const fallback = `${safe(r.actor, 40)} ${action} ${safe(r.ref ?? `${r.provider}:${r.connection}`, 300)}: ${o.label}`;
   return message(fallback, [section(lines.join('\n')), context(meta.join(' · '))]);
 }
 
-/** One line of the audit listing. */
-function listLine(r: AuditRecord): string {
+/** One line of the audit listing (also on the Home tab). */
+export function auditLine(r: AuditRecord): string {
   const o = outcomeOf(r);
-  const parts = [`${shortTime(r.at)} ${o.emoji} ${mention(r.actor)} ${safe(String(r.action), 40)} ${subject(r)}`];
+  const parts = [`${slackDate(r.at)} ${o.emoji} ${mention(r.actor)} ${safe(String(r.action), 40)} ${subject(r)}`];
   parts.push(...tokenBits(r));
   if (r.outcome !== 'succeeded') parts.push(r.errorCode ? `${o.label} (${code(r.errorCode, 60)})` : o.label);
   if (r.reason) parts.push(`“${safe(r.reason, 200)}”`);
@@ -81,7 +101,7 @@ export function auditListView(records: AuditRecord[], opts: { sinceDays: number;
   const blocks: Block[] = [header(title)];
   if (records.length === 0) blocks.push(section('No changes in that time.'));
   const shown = records.slice(0, MAX_LIST_RECORDS);
-  blocks.push(...packLines(shown.map(listLine)));
+  blocks.push(...packLines(shown.map(auditLine)));
   if (records.length > shown.length) {
     blocks.push(
       context(`Showing the latest ${shown.length} of ${records.length}: narrow it with a provider or --since.`),

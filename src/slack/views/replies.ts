@@ -22,14 +22,27 @@ export function workingView(what: string): View {
   return message(text, [section(`:hourglass_flowing_sand: ${text}`)]);
 }
 
-/** A short error: what was wrong, the right form, and the reference id of a system error. */
+/**
+ * A provider error as one plain sentence: "Triton One does not know that token (get token, HTTP 404):
+ * Not Found." becomes the sentence, and the call, status and the provider's own words move to the note.
+ */
+export function splitProviderError(text: string): { sentence: string; detail?: string } {
+  const m = /^(.*?) \(([^()]*?), HTTP (\d{3})\)(?:: (.*?))?\.?(\s+Try again in \d+ s\.)?$/s.exec(text);
+  if (!m) return { sentence: text };
+  const said = m[4] ? `${m[4].trim()} ` : '';
+  return { sentence: `${m[1]}.${m[5] ?? ''}`, detail: `${said}(${m[2]}, HTTP ${m[3]})`.trim() };
+}
+
+/** A short error: what was wrong, the right form, and the reference id of a system or provider error. */
 export function errorView(text: string, opts: { usage?: string; correlationId?: string } = {}): View {
-  const blocks: Block[] = [section(`:warning: ${safe(text, 1500)}`)];
+  const { sentence, detail } = splitProviderError(text);
+  const blocks: Block[] = [section(`:warning: ${safe(sentence, 1500)}`)];
   const notes: string[] = [];
   if (opts.usage) notes.push(`Right form: ${code(opts.usage, 500)}`);
+  if (detail) notes.push(`The provider said: ${safe(detail, 300)}`);
   if (opts.correlationId) notes.push(`Reference: ${code(opts.correlationId, 100)} (give it to the bot's admins)`);
   if (notes.length > 0) blocks.push(context(...notes));
-  return message(safe(text, 1500), blocks);
+  return message(safe(sentence, 1500), blocks);
 }
 
 /** Help: the overview, or one command's form and description. */
@@ -66,6 +79,12 @@ function revokeValue(ref: string, reason: string | undefined): string | undefine
   return JSON.stringify(r ? { ref, reason: r } : { ref });
 }
 
+/** What replaces a revoke prompt after Cancel: the state, and no buttons. */
+export function revokeKeptView(ref: string): View {
+  const text = `Kept ${code(ref, 500)}: nothing was revoked.`;
+  return message(`Kept ${safe(ref, 500)}: nothing was revoked.`, [section(`:ok_hand: ${text}`)]);
+}
+
 const DONE: Record<'revoke' | 'activate' | 'deactivate', string> = {
   revoke: 'Revoked',
   activate: 'Activated',
@@ -88,6 +107,12 @@ export function changeDoneView(args: {
   return message(`${verb} ${safe(args.tokenName ?? args.ref, 500)}${args.emulated ? ' (emulated)' : ''}`, blocks);
 }
 
+/** "nowhere: X has no inactive state; …" reads as a sentence without the leading word. */
+export function whereText(where: string): string {
+  const w = where.replace(/^nowhere:\s*/, '');
+  return w === where ? w : w.charAt(0).toUpperCase() + w.slice(1);
+}
+
 /** One line per action: native, emulated (and how) or unsupported (and where instead). */
 function capabilityLines(caps: Capabilities): string[] {
   return ACTIONS.map((action) => {
@@ -96,7 +121,7 @@ function capabilityLines(caps: Capabilities): string[] {
     if (s === undefined) return `:grey_question: ${name}`;
     if (s.mode === 'native') return `:white_check_mark: ${name}`;
     if (s.mode === 'emulated') return `:arrows_counterclockwise: ${name}: emulated, ${safe(s.how, 250)}`;
-    return `:no_entry_sign: ${name}: not over the API; ${safe(s.where, 250)}`;
+    return `:no_entry_sign: ${name}: not over the API; ${safe(whereText(s.where), 250)}`;
   });
 }
 

@@ -1,5 +1,5 @@
 // The one view that shows a secret (the requester's ephemeral DM), and the channel reply that never does.
-import { bold, code, escapeMrkdwn, safe, shortTime } from '../mrkdwn.js';
+import { bold, code, escapeMrkdwn, safe, slackDate } from '../mrkdwn.js';
 import { context, message, plainText, section, type Block, type View } from './blocks.js';
 
 /** Text every secret delivery carries. */
@@ -41,7 +41,7 @@ export function secretDmView(args: {
   const name = bold(args.tokenName, 200) || code(args.ref, 500);
   const intro = `:key: New secret for ${name} (${safe(args.providerLabel, 100)} · ${code(args.ref, 500)})`;
   const notes = [`:lock: ${SECRET_NOTICE}`];
-  if (args.expiresAt) notes.push(`Expires ${shortTime(args.expiresAt)}.`);
+  if (args.expiresAt) notes.push(`Expires ${slackDate(args.expiresAt)}.`);
   if (args.note) notes.push(safe(args.note, 1000));
   const blocks: Block[] = [section(intro), ...secretBlocks(args.secret), context(...notes)];
   return message(`Your new secret for ${safe(args.tokenName || args.ref, 200)} is here. ${SECRET_NOTICE}`, blocks);

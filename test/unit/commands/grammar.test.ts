@@ -73,9 +73,15 @@ describe('parseCommand: list', () => {
     expect(ok('list vector-charts')).toMatchObject({ target: { provider: 'vectorcharts' } });
   });
   it('suggests the closest provider on a typo', () => {
-    expect(bad('list tritn')).toEqual({ error: '"tritn" is not a provider: did you mean triton?', usage: USAGE.list });
+    expect(bad('list tritn')).toEqual({
+      error:
+        '"tritn" is not a provider: did you mean triton? The providers are vaultoro, vectorcharts, triton, mailtrap, cobalt.',
+      usage: USAGE.list,
+    });
     expect(bad('list mailtarp').error).toContain('did you mean mailtrap?');
-    expect(bad('list github').error).toBe('"github" is not a provider; see /token providers.');
+    expect(bad('list github').error).toBe(
+      '"github" is not a provider. The providers are vaultoro, vectorcharts, triton, mailtrap, cobalt; see /token providers.',
+    );
   });
   it('refuses a bad connection name, a REF and too many targets', () => {
     expect(bad('list triton:Bad!').error).toBe('"Bad!" is not a valid connection name.');
@@ -125,7 +131,9 @@ describe('parseCommand: REF commands', () => {
     expect(bad('rotate triton:prod/bad id!').error).toContain('rotate takes one REF');
     expect(bad('rotate triton:prod/b@d').error).toContain('invalid token id');
     expect(bad('rotate triton:Bad!/x').error).toContain('invalid connection name');
-    expect(bad('activate tritn:prod/abc').error).toBe('"tritn" is not a provider: did you mean triton?');
+    expect(bad('activate tritn:prod/abc').error).toBe(
+      '"tritn" is not a provider: did you mean triton? The providers are vaultoro, vectorcharts, triton, mailtrap, cobalt.',
+    );
   });
   it('reads a reason in every quoting style', () => {
     const reason = (text: string) => (ok(`revoke cobalt:main/t1 ${text}`) as { reason?: string }).reason;
@@ -211,7 +219,9 @@ describe('parseCommand: create', () => {
     expect(bad('create triton "a\tb"').error).toBe('The name contains control characters.');
     expect(bad('create triton "evil\u202Egnp.exe"').error).toBe('The name contains control characters.');
     expect(bad('create triton "  "').error).toBe('The name is empty.');
-    expect(bad('create tritn x').error).toBe('"tritn" is not a provider: did you mean triton?');
+    expect(bad('create tritn x').error).toBe(
+      '"tritn" is not a provider: did you mean triton? The providers are vaultoro, vectorcharts, triton, mailtrap, cobalt.',
+    );
   });
   it('resolves relative and absolute expiry into the future', () => {
     const at = (e: string) => (ok(`create triton x --expires ${e}`) as { expiresAt?: string }).expiresAt;
@@ -277,7 +287,9 @@ describe('parseCommand: find and audit', () => {
     expect(bad('audit --since 0').error).toBe(since);
     expect(bad('audit --since lots').error).toBe(since);
     expect(bad('audit triton:prod').error).toBe('audit takes a provider without a connection, like triton.');
-    expect(bad('audit cobolt').error).toBe('"cobolt" is not a provider: did you mean cobalt?');
+    expect(bad('audit cobolt').error).toBe(
+      '"cobolt" is not a provider: did you mean cobalt? The providers are vaultoro, vectorcharts, triton, mailtrap, cobalt.',
+    );
   });
 });
 
@@ -311,7 +323,13 @@ describe('help text', () => {
       expect(USAGE[name]).toMatch(new RegExp(`^/token ${name}`));
       expect(helpText(name)).toContain(USAGE[name]);
     }
-    expect(helpText()).toContain(USAGE.create);
+    const overview = helpText().split('\n');
+    for (const name of COMMAND_NAMES.filter((n) => n !== 'help')) {
+      // One line per command: the command and what it does, in a few words.
+      const line = overview.find((l) => l.startsWith(`• \`/token ${name}\` — `));
+      expect(line, name).toBeDefined();
+      expect((line as string).length).toBeLessThan(110);
+    }
   });
 });
 

@@ -437,7 +437,7 @@ describe('HTTP views of the state', () => {
     expect(js).toContain('export');
     expect(js).not.toMatch(/:\s*VChild\[\]/); // types stripped
     const state = (await (await fetch(`${standin.url}/_console/state?user=${BOB}`)).json()) as ConsoleState;
-    expect(state.channels.map((c) => c.kind)).toEqual(['channel', 'audit', 'dm']);
+    expect(state.channels.map((c) => c.kind)).toEqual(['channel', 'audit', 'dm', 'home']);
   });
 
   it('shows an ephemeral message in the console only to its recipient, and pushes changes as events', async () => {

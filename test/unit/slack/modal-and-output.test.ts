@@ -5,14 +5,14 @@ import { responseUrlAllowed } from '../../../src/slack/output.js';
 const now = new Date('2026-11-23T00:00:00Z');
 
 describe('create modal submission', () => {
-  it('reads Slack view state into a create command', () => {
+  it('reads Slack view state (select, date picker, text) into a create command', () => {
     const state = {
       values: {
-        target: { value: { selected_option: { value: 'triton:prod' } } },
+        target: { create_target: { type: 'static_select', selected_option: { value: 'mailtrap:main' } } },
         name: { value: { value: ' ci ' } },
-        tier: { value: { value: 'TIER1' } },
-        expires: { value: { value: '30d' } },
-        scopes: { value: { value: null } },
+        scopes: { value: { type: 'static_select', selected_option: { value: 'account:admin' } } },
+        expires: { value: { type: 'datepicker', selected_date: '2026-12-23' } },
+        reason: { value: { value: null } },
       },
     };
     const r = commandFromModal(modalValues(state), now);
@@ -20,23 +20,45 @@ describe('create modal submission', () => {
       ok: true,
       command: expect.objectContaining({
         name: 'create',
-        target: { provider: 'triton', connection: 'prod' },
+        target: { provider: 'mailtrap', connection: 'main' },
         tokenName: 'ci',
-        tier: 'tier1',
+        scopes: ['account:admin'],
         expiresAt: '2026-12-23T00:00:00.000Z',
       }),
     });
   });
 
-  it('returns field errors keyed by block id', () => {
-    const r = commandFromModal({ target: 'github', name: '', expires: 'yesterday', hosts: 'bad host!' }, now);
-    expect(r.ok).toBe(false);
-    expect(Object.keys((r as { errors: Record<string, string> }).errors).sort()).toEqual([
-      'expires',
-      'hosts',
-      'name',
-      'target',
-    ]);
+  it('answers in the words of a form, never of command-line flags', () => {
+    const r = commandFromModal({ target: 'mailtrap:main', name: '', expires: '2026-11-01' }, now);
+    const errors = (r as { errors: Record<string, string> }).errors;
+    expect(errors).toEqual({
+      name: 'Give the token a name, like “ci deploy bot”.',
+      expires: 'Pick a date after today.',
+    });
+    const hosts = commandFromModal(
+      { target: 'vectorcharts:main', name: 'ci', hosts: 'ok.example.com, bad host!' },
+      now,
+    );
+    expect((hosts as { errors: Record<string, string> }).errors['hosts']).toContain('“host!” is not a host name');
+    const tier = commandFromModal({ target: 'triton:prod', name: 'ci', tier: 'gold' }, now);
+    expect((tier as { errors: Record<string, string> }).errors).toEqual({
+      tier: 'Choose one of the listed rate tiers.',
+    });
+    const noTier = commandFromModal({ target: 'triton:prod', name: 'ci' }, now);
+    expect((noTier as { errors: Record<string, string> }).errors).toEqual({ tier: 'Choose a rate tier.' });
+    for (const r2 of [r, hosts, tier]) {
+      for (const msg of Object.values((r2 as { errors: Record<string, string> }).errors)) expect(msg).not.toMatch(/--/);
+    }
+  });
+
+  it('refuses providers that cannot create, and ignores fields the provider does not take', () => {
+    const cobalt = commandFromModal({ target: 'cobalt:main', name: 'x' }, now);
+    expect((cobalt as { errors: Record<string, string> }).errors['target']).toContain('web app');
+    const triton = commandFromModal(
+      { target: 'triton:prod', name: 'ci', tier: 'tier1', hosts: 'a.example.com', expires: '2027-01-01' },
+      now,
+    );
+    expect(triton).toMatchObject({ ok: true, command: { tier: 'tier1', hosts: undefined, expiresAt: undefined } });
   });
 });
 

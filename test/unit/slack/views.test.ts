@@ -9,7 +9,12 @@ import {
   changeDoneView,
   confirmRevokeView,
   createModalView,
+  decodeListCursor,
+  denyReasonModalView,
+  encodeListCursor,
   errorView,
+  homeView,
+  approvalOutcomeView,
   findResultsView,
   helpView,
   providersView,
@@ -108,6 +113,8 @@ function expectNeutralised(view: { text?: string; blocks: unknown[] }, mentions:
   for (const text of [...mrkdwn, view.text ?? '']) {
     let rest = text;
     for (const id of mentions) rest = rest.split(`<@${id}>`).join('');
+    // Our own date tokens (epoch, format, UTC fallback) are the only other `<…>` allowed.
+    rest = rest.replace(/<!date\^\d+\^\{date_short_pretty\}(?: at \{time\})?\|[0-9: -]+(?:UTC)?>/g, '');
     expect(rest, text).not.toContain('<');
     expect(rest, text).not.toContain('>');
     expect(/&(?!amp;|lt;|gt;)/.test(rest), text).toBe(false);
@@ -223,7 +230,7 @@ describe('views: limits', () => {
     const many = Array.from({ length: 500 }, (_, i) => token(i, LONG));
     const view = tokenListView(many, { title: LONG, errors: Array(30).fill({ target: LONG, message: LONG }) });
     expectValidBlockKit(view);
-    expect(view.text).toContain('showing 1–20 of 500');
+    expect(view.text).toContain('500 tokens (page 1 of 25)');
     const find = findResultsView(
       LONG,
       many.map((t) => ({ token: t, matchedOn: 'last4' as const })),
@@ -288,17 +295,52 @@ describe('views: secrets', () => {
 });
 
 describe('views: behaviour', () => {
-  it('paginates a long list and says how to narrow it', () => {
+  it('pages a long list with Previous/Next buttons whose value is the cursor, and hints at what was not typed', () => {
     const many = Array.from({ length: 57 }, (_, i) => token(i));
-    const page1 = tokenListView(many, { title: 'Tokens' });
+    const query = { target: { provider: 'triton' as const, connection: 'prod' }, mine: false };
+    const page1 = tokenListView(many, { title: 'Tokens', query });
     expect(page1.blocks.filter((b) => b.type === 'section')).toHaveLength(20);
-    expect(JSON.stringify(page1.blocks)).toContain('showing 1–20 of 57');
-    expect(JSON.stringify(page1.blocks)).toContain('--name TEXT');
-    const page3 = tokenListView(many, { title: 'Tokens', page: 3 });
-    expect(page3.text).toContain('showing 41–57 of 57');
-    expect(JSON.stringify(tokenListView(many, { title: 'T', page: 9 }).blocks)).toContain('past the end');
-    const preCut = tokenListView(many.slice(0, 20), { title: 'Tokens', total: 57 });
-    expect(preCut.text).toContain('showing 1–20 of 57');
+    const json1 = JSON.stringify(page1.blocks);
+    expect(json1).toContain('Page 1 of 3 (1–20 of 57)');
+    expect(json1).toContain('--name TEXT');
+    expect(json1).not.toContain('/token list triton:prod'); // already typed: no hint to type it
+    const pager1 = nodes(page1.blocks, (o) => o.type === 'button');
+    expect(pager1.map((b) => b.action_id)).toEqual(['list_page_next']);
+    expect(decodeListCursor(String(pager1[0]?.value))).toEqual({ ...query, page: 2 });
+    const page3 = tokenListView(many, { title: 'Tokens', page: 3, query });
+    expect(page3.text).toContain('page 3 of 3');
+    expect(nodes(page3.blocks, (o) => o.type === 'button').map((b) => b.action_id)).toEqual(['list_page_prev']);
+    expect(page3.blocks.filter((b) => b.type === 'section')).toHaveLength(17);
+    const short = tokenListView(many.slice(0, 5), { title: 'T' });
+    expect(nodes(short.blocks, (o) => o.type === 'button')).toHaveLength(0);
+  });
+  it('groups a list of every provider by connection with counts, and suggests a provider that is there', () => {
+    const mixed = [
+      ...Array.from({ length: 25 }, (_, i) => token(i)),
+      ...Array.from({ length: 3 }, (_, i) => ({
+        ...token(100 + i),
+        provider: 'mailtrap' as const,
+        connection: 'main',
+        ref: `mailtrap:main/${i}`,
+      })),
+    ];
+    const view = tokenListView(mixed, { title: 'Tokens on all providers', query: { mine: false } });
+    const json = JSON.stringify(view.blocks);
+    expect(json).toContain('*Triton One · prod*: 25 · *Mailtrap · main*: 3');
+    expect(json).toContain('`/token list triton`');
+    const page2 = tokenListView(mixed, { title: 'T', page: 2, query: { mine: false } });
+    expect(JSON.stringify(page2.blocks)).toContain('*Mailtrap · main* · 3 tokens');
+    expectValidBlockKit(page2);
+  });
+  it('reads back only cursors it wrote', () => {
+    expect(decodeListCursor(encodeListCursor({ page: 2, mine: true, nameFilter: 'ci' }))).toEqual({
+      page: 2,
+      mine: true,
+      nameFilter: 'ci',
+    });
+    for (const bad of ['', 'x', '{"p":0}', '{"p":2,"t":"nope"}', '{"p":2,"t":"triton:../x"}', '{"p":1.5}']) {
+      expect(decodeListCursor(bad), bad).toBeUndefined();
+    }
   });
   it('shows a down provider as a warning next to the tokens it could read', () => {
     const view = tokenListView([token(1)], { title: 'T', errors: [{ target: 'cobalt:main', message: 'timed out' }] });
@@ -327,16 +369,23 @@ describe('views: behaviour', () => {
     expect(JSON.parse(String(revoke?.value))).toEqual({ ref: 'triton:prod/abc', reason: 'leaked' });
     expect(cancel).toMatchObject({ type: 'button' });
   });
-  it('puts a revoke_request button on every find match', () => {
-    const view = findResultsView('9qy7', [
-      { token: token(1), matchedOn: 'last4' },
-      { token: token(2), matchedOn: 'fingerprint' },
-    ]);
+  it('puts a revoke_request button only on the find matches the viewer may revoke', () => {
+    const matches = [
+      { token: token(1), matchedOn: 'last4' as const },
+      { token: token(2), matchedOn: 'fingerprint' as const },
+    ];
+    const view = findResultsView('9qy7', matches, [], {
+      'triton:prod/id-1': ['revoke'],
+      'triton:prod/id-2': ['revoke'],
+    });
     const buttons = nodes(view.blocks, (o) => o.action_id === 'revoke_request');
     expect(buttons.map((b) => JSON.parse(String(b.value)))).toEqual([
-      { ref: 'triton:prod/id-1' },
-      { ref: 'triton:prod/id-2' },
+      { ref: 'triton:prod/id-1', from: 'find' },
+      { ref: 'triton:prod/id-2', from: 'find' },
     ]);
+    const onlyOne = findResultsView('9qy7', matches, [], { 'triton:prod/id-1': ['revoke'] });
+    expect(nodes(onlyOne.blocks, (o) => o.action_id === 'revoke_request')).toHaveLength(1);
+    expect(nodes(findResultsView('9qy7', matches).blocks, (o) => o.type === 'button')).toHaveLength(0);
     expect(JSON.stringify(view.blocks)).toContain('matched on last characters');
   });
   it('labels an emulated change and says how it was done', () => {
@@ -352,29 +401,56 @@ describe('views: behaviour', () => {
     expect(json).toContain('`c-1`');
     expect(workingView('listing tokens').text).toContain('Working on it…');
   });
-  it('builds the create modal with the ids the submission handler reads', () => {
-    const modal = createModalView({
-      targets: [
-        { value: 'triton:prod', label: 'Triton One · prod' },
-        { value: 'x'.repeat(200), label: 'too long to be a value' },
-      ],
-      privateMetadata: '{"channel":"C1"}',
+  it("builds a create form that shows only the chosen provider's fields", () => {
+    const targets = [
+      { value: 'triton:prod', label: 'Triton One · prod' },
+      { value: 'mailtrap:main', label: 'Mailtrap · main' },
+      { value: 'vectorcharts:main', label: 'Vector Charts · main' },
+      { value: 'x'.repeat(200), label: 'too long to be a value' },
+    ];
+    const first = createModalView({ targets, privateMetadata: '{"channel":"C1"}' });
+    expect(first).toMatchObject({ type: 'modal', callback_id: 'create_token', private_metadata: '{"channel":"C1"}' });
+    expect(String(first.title.text).length).toBeLessThanOrEqual(24);
+    expect(first.blocks.map((b) => b.block_id)).toEqual(['target']);
+    expect(first.blocks[0]).toMatchObject({ dispatch_action: true, element: { action_id: 'create_target' } });
+    expect((first.blocks[0]?.element as { options: unknown[] }).options).toHaveLength(3);
+    const ids = (chosen: string) =>
+      createModalView({
+        targets,
+        privateMetadata: '',
+        chosen,
+        needsApproval: (_p, tier) => tier === 'tier3',
+      }).blocks.map((b) => b.block_id ?? b.type);
+    expect(ids('triton:prod')).toEqual(['target', 'name', 'tier', 'reason']);
+    expect(ids('mailtrap:main')).toEqual(['target', 'name', 'scopes', 'expires', 'reason']);
+    expect(ids('vectorcharts:main')).toEqual(['target', 'name', 'hosts', 'reason']);
+    const triton = createModalView({
+      targets,
+      privateMetadata: '',
+      chosen: 'triton:prod',
+      needsApproval: (_p, t) => t === 'tier3',
     });
-    expect(modal).toMatchObject({ type: 'modal', callback_id: 'create_token', private_metadata: '{"channel":"C1"}' });
-    expect(modal.title.text).toBe('Create a token');
-    expect(String(modal.title.text).length).toBeLessThanOrEqual(24);
-    expect(modal.submit).toBeDefined();
-    const ids = modal.blocks.map((b) => b.block_id);
-    expect(ids).toEqual(['target', 'name', 'tier', 'expires', 'scopes', 'hosts', 'reason']);
-    for (const b of modal.blocks) expect((b.element as { action_id: string }).action_id).toBe('value');
-    expect((modal.blocks[0]?.element as { options: unknown[] }).options).toHaveLength(1);
-    expect(modal.blocks.filter((b) => b.optional === true).map((b) => b.block_id)).toEqual(ids.slice(2));
-    expectValidBlockKit(modal, 100);
+    const tier = triton.blocks.find((b) => b.block_id === 'tier') as {
+      element: { type: string; options: { value: string; text: { text: string } }[] };
+    };
+    expect(tier.element.type).toBe('static_select');
+    expect(tier.element.options.map((o) => o.value)).toEqual(['free', 'tier1', 'tier2', 'tier3', 'dedi']);
+    expect(tier.element.options[3]?.text.text).toBe('tier3 (needs approval)');
+    const mailtrap = createModalView({ targets, privateMetadata: '', chosen: 'mailtrap:main' });
+    expect(mailtrap.blocks.find((b) => b.block_id === 'expires')).toMatchObject({ element: { type: 'datepicker' } });
+    for (const m of [first, triton, mailtrap]) expectValidBlockKit(m, 100);
     const empty = createModalView({ targets: [], privateMetadata: '' });
     expect(empty.submit).toBeUndefined();
   });
-  it('offers Approve and Deny with the approval id, and drops them once decided', () => {
-    const subject = { requester: ACTOR, action: 'create', target: 'triton:prod', tokenName: 'ci', detail: 'tier3' };
+  it('offers Approve and Deny with the approval id, keeps every field and the reason once decided', () => {
+    const subject = {
+      requester: ACTOR,
+      action: 'create',
+      target: 'triton:prod',
+      tokenName: 'ci',
+      facts: [{ label: 'Rate tier', value: 'tier3' }],
+      reason: 'load test',
+    };
     const req = approvalRequestView({ ...subject, approvalId: 'ap-1' });
     const buttons = nodes(req.blocks, (o) => o.type === 'button');
     expect(buttons.map((b) => [b.action_id, b.value])).toEqual([
@@ -383,7 +459,39 @@ describe('views: behaviour', () => {
     ]);
     const done = approvalDecidedView({ ...subject, approver: 'U0APPROVER', decision: 'approved' });
     expect(nodes(done.blocks, (o) => o.type === 'button')).toHaveLength(0);
-    expect(JSON.stringify(done.blocks)).toContain('<@U0APPROVER> approved');
+    const json = JSON.stringify(done.blocks);
+    expect(json).toContain('Approved by <@U0APPROVER>');
+    for (const kept of ['Rate tier', 'tier3', 'load test', 'ci', 'triton:prod']) expect(json).toContain(kept);
+    const denied = approvalDecidedView({ ...subject, approver: 'U0SAM1', decision: 'denied', note: 'use tier1' });
+    expect(JSON.stringify(denied.blocks)).toContain('Denied by <@U0SAM1>*: use tier1');
+    const modal = denyReasonModalView({ privateMetadata: '{}', summary: 'create triton:prod token "ci"' });
+    expect(modal.blocks.map((b) => b.block_id ?? b.type)).toContain('reason');
+    expectValidBlockKit(modal, 100);
+    const outcome = approvalOutcomeView({ decision: 'denied', approver: 'U0SAM1', summary: 'create', note: 'no' });
+    expect(JSON.stringify(outcome.blocks)).toContain('<@U0SAM1> denied your request');
+  });
+  it('publishes a Home tab with expiring tokens first, Rotate only where allowed, and audit for security', () => {
+    const now = new Date('2026-12-01T00:00:00Z');
+    const rec = (i: number, days: number | null) => ({
+      ref: `mailtrap:main/${i}`,
+      provider: 'mailtrap' as const,
+      connection: 'main',
+      name: `tok ${i}`,
+      owner: ACTOR,
+      fingerprint: 'f'.repeat(64),
+      last4: 'abcd',
+      createdAt: '2026-11-01T00:00:00Z',
+      expiresAt: days === null ? undefined : new Date(now.getTime() + days * 86400_000).toISOString(),
+    });
+    const own = [rec(1, 3), rec(2, 40), rec(3, null), rec(4, 10)];
+    const home = homeView({ userId: ACTOR, own, now, mayRotate: (t) => t.ref !== 'mailtrap:main/4', myPending: [] });
+    expect(home.type).toBe('home');
+    const rotates = nodes(home.blocks, (o) => o.action_id === 'rotate_request');
+    expect(rotates.map((b) => JSON.parse(String(b.value)).ref)).toEqual(['mailtrap:main/1']);
+    expect(JSON.stringify(home.blocks)).not.toContain('Recent changes');
+    const sec = homeView({ userId: ACTOR, own, now, mayRotate: () => true, myPending: [], audit: [record(1)] });
+    expect(JSON.stringify(sec.blocks)).toContain('Recent changes');
+    expectValidBlockKit(sec, 100);
   });
   it('lists audit records compactly with outcome and error code', () => {
     const view = auditListView([record(1), record(2, { outcome: 'succeeded', errorCode: undefined })], {
