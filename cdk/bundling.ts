@@ -1,7 +1,7 @@
 import { OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { esbuildOptionsFor, type HandlerName } from './esbuild-options.js';
 
-/** The three Lambda entry points. */
+/** The Lambda entry points. */
 export type { HandlerName };
 
 /** The file name of the resolved config inside every bundle; TOKENOPS_CONFIG_FILE points at it. */
@@ -18,6 +18,7 @@ export const HANDLER_BUNDLING: Record<HandlerName, Partial<BundlingOptions>> = {
   ingress: {},
   worker: {},
   schedule: {},
+  leaks: {},
 };
 
 /**

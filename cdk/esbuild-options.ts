@@ -7,8 +7,8 @@
 import { fileURLToPath } from 'node:url';
 import type { BuildOptions } from 'esbuild';
 
-/** The three Lambda entry points. */
-export type HandlerName = 'ingress' | 'worker' | 'schedule';
+/** The Lambda entry points. */
+export type HandlerName = 'ingress' | 'worker' | 'schedule' | 'leaks';
 
 /** The repository root: esbuild runs here, and alias paths below are relative to it. */
 export const ESBUILD_ROOT = fileURLToPath(new URL('..', import.meta.url));

@@ -11,6 +11,7 @@ export interface AccessTargets {
   slackSecret: Secret;
   fingerprintSecret: Secret;
   connectionSecrets: Secret[];
+  leakSecret: Secret;
 }
 
 // Each statement has a Sid so the template (and the test pinning it) reads as a list of intents.
@@ -55,6 +56,32 @@ export function grantJobRunner(role: Role, t: AccessTargets): void {
 }
 
 /** The schedule only queues the periodic jobs; the worker runs them. */
+/**
+ * The leak intake verifies reports with its signing secret, then works like the worker: it matches
+ * against the token index and provider listings, revokes (policy autoRevoke), audits and posts to Slack,
+ * and remembers signatures to refuse replays.
+ */
+export function grantLeakIntake(role: Role, t: AccessTargets): void {
+  allow(role, 'EnqueueJobs', ['sqs:SendMessage'], [t.queue.queueArn]);
+  allow(
+    role,
+    'ReadAllSecrets',
+    ['secretsmanager:GetSecretValue'],
+    [
+      t.slackSecret.secretArn,
+      t.fingerprintSecret.secretArn,
+      t.leakSecret.secretArn,
+      ...t.connectionSecrets.map((s) => s.secretArn),
+    ],
+  );
+  allow(
+    role,
+    'MainTableReadWrite',
+    ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query', 'dynamodb:Scan'],
+    [t.table.tableArn],
+  );
+}
+
 export function grantScheduler(role: Role, t: AccessTargets): void {
   allow(role, 'EnqueueJobs', ['sqs:SendMessage'], [t.queue.queueArn]);
 }

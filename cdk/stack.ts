@@ -16,7 +16,7 @@ import { DataStore } from './constructs/data-store.js';
 import { deadLetterQueue, JobQueue } from './constructs/job-queue.js';
 import { Monitoring } from './constructs/monitoring.js';
 import { SlackEndpoint } from './constructs/slack-endpoint.js';
-import { grantIngress, grantJobRunner, grantScheduler, type AccessTargets } from './permissions.js';
+import { grantIngress, grantJobRunner, grantLeakIntake, grantScheduler, type AccessTargets } from './permissions.js';
 import type { StackConfig } from './stack-config.js';
 
 /** The repository root: esbuild resolves modules and finds package-lock.json here. */
@@ -35,6 +35,7 @@ const SIZING: Record<HandlerName, { memorySize: number; timeout: Duration }> = {
   ingress: { memorySize: 1024, timeout: Duration.seconds(10) },
   worker: { memorySize: 512, timeout: Duration.seconds(60) },
   schedule: { memorySize: 512, timeout: Duration.minutes(5) },
+  leaks: { memorySize: 512, timeout: Duration.seconds(30) },
 };
 
 /** Everything tokenops runs on: Slack endpoint, functions, queue, tables, secrets, schedule, alarms. */
@@ -63,6 +64,7 @@ export class TokenOpsStack extends Stack {
 
     this.endpoint = new SlackEndpoint(this, 'Slack', {
       ingress: this.functions.ingress.fn,
+      leaks: this.functions.leaks.fn,
       throttle: config.deploy.throttle,
       logRetention,
     });
@@ -73,6 +75,7 @@ export class TokenOpsStack extends Stack {
         Ingress: this.functions.ingress.fn,
         Worker: this.functions.worker.fn,
         Schedule: this.functions.schedule.fn,
+        Leaks: this.functions.leaks.fn,
       },
       deadLetterQueues: { JobDlq: this.jobs.deadLetterQueue, ScheduleDlq: this.scheduleDlq },
       jobQueue: this.jobs.queue,
@@ -89,10 +92,12 @@ export class TokenOpsStack extends Stack {
       slackSecret: this.secrets.slack,
       fingerprintSecret: this.secrets.fingerprintKey,
       connectionSecrets: [...this.secrets.connections.values()],
+      leakSecret: this.secrets.leakSigning,
     };
     grantIngress(this.functions.ingress.role, targets);
     grantJobRunner(this.functions.worker.role, targets);
     grantScheduler(this.functions.schedule.role, targets);
+    grantLeakIntake(this.functions.leaks.role, targets);
   }
 
   private createFunctions(props: TokenOpsStackProps, logRetention: RetentionDays): Record<HandlerName, AppFunction> {
@@ -126,6 +131,7 @@ export class TokenOpsStack extends Stack {
       schedule: make('schedule', 'tokenops: daily expiry reminders and stale-token report', {
         deadLetterQueue: this.scheduleDlq,
       }),
+      leaks: make('leaks', 'tokenops: signed leak reports (POST /leaks): fingerprint, match, revoke or propose'),
     };
     acknowledgeFunctionFindings(functions);
     return functions;
@@ -163,6 +169,8 @@ export class TokenOpsStack extends Stack {
   private addOutputs(config: StackConfig): void {
     const out = (id: string, value: string, description: string) => new CfnOutput(this, id, { value, description });
     out('RequestUrl', this.endpoint.requestUrl, 'Paste into slack/manifest.yaml (slash command and interactivity URL)');
+    out('LeaksUrl', this.endpoint.leaksUrl, 'Where scanners POST signed leak reports');
+    out('LeakSigningSecretName', config.secrets.leakSigning, 'Give this generated secret to your scanners');
     out('AuditTableName', this.data.table.tableName, 'DynamoDB table with the audit trail (retained on teardown)');
     out('JobQueueUrl', this.jobs.queue.queueUrl, 'SQS queue of jobs for the worker');
     out('DeadLetterQueueUrl', this.jobs.deadLetterQueue.queueUrl, 'Jobs that failed every retry');
@@ -189,6 +197,10 @@ function acknowledgeFunctionFindings(functions: Record<HandlerName, AppFunction>
       reason: 'Requests are traced by correlation id in structured logs; X-Ray needs a wildcard IAM grant.',
     });
   }
+  Validations.of(functions.leaks.fn).acknowledge({
+    id: 'Serverless-LambdaDLQ',
+    reason: 'Invoked synchronously by API Gateway: the scanner sees the error and sends the report again.',
+  });
   Validations.of(functions.ingress.fn).acknowledge({
     id: 'Serverless-LambdaDLQ',
     reason: 'Invoked synchronously by API Gateway: there is no async event to dead-letter; Slack sees the error.',

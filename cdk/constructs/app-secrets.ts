@@ -13,6 +13,8 @@ export class AppSecrets extends Construct {
   readonly slack: Secret;
   /** The fingerprint HMAC key, generated here: nobody needs to know it. */
   readonly fingerprintKey: Secret;
+  /** Signs leak reports sent to `POST /leaks`: generated here, then shared with the scanners. */
+  readonly leakSigning: Secret;
   /** One per provider connection, keyed by `provider:connection`, filled by the operator. */
   readonly connections: Map<string, Secret>;
 
@@ -29,6 +31,17 @@ export class AppSecrets extends Construct {
     Validations.of(this.fingerprintKey).acknowledge({
       id: 'AwsSolutions-SMG4',
       reason: 'Fingerprint HMAC key: rotating it would make every stored fingerprint unmatchable.',
+    });
+    this.leakSigning = new Secret(this, 'LeakSigning', {
+      secretName: secrets.leakSigning,
+      description: 'tokenops: shared secret that signs leak reports (POST /leaks); give it to your scanners',
+      generateSecretString: { passwordLength: 48, excludePunctuation: true },
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    // Scanners hold a copy: a rotation must be coordinated with them, so it is an operator procedure.
+    Validations.of(this.leakSigning).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason: 'Shared with external scanners that sign leak reports; rotation is coordinated by the operator.',
     });
     this.connections = new Map(
       secrets.connections.map((c, i) => [

@@ -8,10 +8,14 @@ import { Construct } from 'constructs';
 
 /** The path Slack posts slash commands and interactions to (Bolt's default). */
 export const SLACK_EVENTS_PATH = '/slack/events';
+/** The path scanners post leak reports to. */
+export const LEAKS_PATH = '/leaks';
 
 /** Props of the Slack endpoint. */
 export interface SlackEndpointProps {
   ingress: IFunction;
+  /** The leak intake, on its own route of the same API. */
+  leaks: IFunction;
   throttle: { rateLimit: number; burstLimit: number };
   logRetention: RetentionDays;
 }
@@ -48,12 +52,23 @@ export class SlackEndpoint extends Construct {
       methods: [HttpMethod.POST],
       integration: new HttpLambdaIntegration('Ingress', props.ingress),
     });
+    this.api.addRoutes({
+      path: LEAKS_PATH,
+      methods: [HttpMethod.POST],
+      integration: new HttpLambdaIntegration('Leaks', props.leaks),
+    });
     // Slack cannot present IAM, Cognito or JWT credentials: it signs each request with HMAC-SHA256,
     // and the ingress function verifies that signature (5-minute replay window) before any work.
     Validations.of(this.api).acknowledge({
       id: 'AwsSolutions-APIG4',
-      reason: 'Slack cannot send IAM/JWT credentials; each request is HMAC-signed and verified in the function.',
+      reason:
+        'Slack and secret scanners cannot send IAM/JWT credentials; each request is HMAC-signed and verified in the function.',
     });
+  }
+
+  /** The URL scanners post leak reports to. */
+  get leaksUrl(): string {
+    return `${this.api.apiEndpoint}${LEAKS_PATH}`;
   }
 
   /** The URL to paste into the Slack app's slash command and interactivity settings. */

@@ -71,7 +71,7 @@ describe('tokenops stack', () => {
 
   it('gives the functions names and settings in the environment, never a secret value', () => {
     const fns = Object.values(template.findResources('AWS::Lambda::Function'));
-    expect(fns).toHaveLength(3);
+    expect(fns).toHaveLength(4);
     for (const fn of fns) {
       expect(fn.Properties.Environment.Variables).toEqual({
         TOKENOPS_CONFIG_FILE: '/var/task/tokenops.config.json',
@@ -90,6 +90,7 @@ describe('tokenops stack', () => {
       'test/slack',
       'test/triton-prod-admin',
       'tokenops/fingerprint-key',
+      'tokenops/leak-signing-secret',
       'tokenops/mailtrap/main',
       'tokenops/triton/staging',
     ]);
@@ -105,7 +106,7 @@ describe('tokenops stack', () => {
 
   it('keeps the placeholder generator fixed, since changing it would overwrite filled-in secrets', () => {
     const operatorSecrets = Object.values(template.findResources('AWS::SecretsManager::Secret')).filter(
-      (s) => s.Properties.Name !== 'tokenops/fingerprint-key',
+      (s) => !['tokenops/fingerprint-key', 'tokenops/leak-signing-secret'].includes(s.Properties.Name as string),
     );
     expect(operatorSecrets).toHaveLength(4);
     for (const s of operatorSecrets) {
@@ -185,7 +186,9 @@ describe('tokenops stack', () => {
 
   it('serves Slack through a throttled, access-logged HTTP API route to the ingress', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'POST /slack/events' });
-    template.resourceCountIs('AWS::ApiGatewayV2::Route', 1);
+    // Scanners post signed leak reports to their own route of the same API, handled by the leaks function.
+    template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'POST /leaks' });
+    template.resourceCountIs('AWS::ApiGatewayV2::Route', 2);
     template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       StageName: '$default',
       DefaultRouteSettings: { ThrottlingRateLimit: 7, ThrottlingBurstLimit: 11 },
@@ -213,7 +216,7 @@ describe('tokenops stack', () => {
 
   it('keeps logs for the configured retention', () => {
     const groups = Object.values(template.findResources('AWS::Logs::LogGroup'));
-    expect(groups).toHaveLength(4);
+    expect(groups).toHaveLength(5); // four functions and the API's access logs
     for (const g of groups) expect(g.Properties.RetentionInDays).toBe(30);
   });
 });
@@ -299,7 +302,7 @@ describe('tokenops stack IAM', () => {
 
   it('attaches no managed policy and no other inline policy to any role', () => {
     const roles = Object.values(template.findResources('AWS::IAM::Role'));
-    expect(roles).toHaveLength(3);
+    expect(roles).toHaveLength(4);
     for (const r of roles) {
       expect(r.Properties.ManagedPolicyArns).toBeUndefined();
       expect(r.Properties.Policies).toBeUndefined();
@@ -307,7 +310,7 @@ describe('tokenops stack IAM', () => {
         { Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' } },
       ]);
     }
-    template.resourceCountIs('AWS::IAM::Policy', 3);
+    template.resourceCountIs('AWS::IAM::Policy', 4);
   });
 });
 
