@@ -1,4 +1,5 @@
 import { asTokenOpsError } from '../core/errors.js';
+import { COMMAND_TRAITS } from './access.js';
 import type { Command } from './command.js';
 import type { Reply } from './reply.js';
 import { createToken, rotateToken, toggleToken } from './use-cases/change.js';
@@ -35,19 +36,23 @@ export async function runCommand(
   try {
     return await dispatch(ctx, command, requestApproval);
   } catch (err) {
-    return errorReply(err, ctx.actor.correlationId);
+    return errorReply(err, ctx.actor.correlationId, COMMAND_TRAITS[command.name].mints);
   }
 }
 
-/** The reply for a failure: the typed message for user errors, a reference id for system ones. */
-export function errorReply(err: unknown, correlationId: string): Reply {
+/**
+ * The reply for a failure: the typed message for user errors, a reference id for system ones. A store
+ * outage is said in the words of what was refused: minting, or another change.
+ */
+export function errorReply(err: unknown, correlationId: string, mints = true): Reply {
   const e = asTokenOpsError(err);
   if (e.code === 'denied') return { kind: 'refused', message: e.message };
   if (e.code === 'audit_unavailable') {
+    const refused = mints ? 'refused to mint a token' : 'did not make the change';
     return {
       kind: 'error',
       code: e.code,
-      message: `The audit trail cannot be written right now, so tokenops refused to mint a token. Try again in a minute (reference ${correlationId}).`,
+      message: `The audit trail cannot be written right now, so tokenops ${refused}. Try again in a minute (reference ${correlationId}).`,
     };
   }
   if (USER_FACING.has(e.code)) return { kind: 'error', code: e.code, message: e.message };

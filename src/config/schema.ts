@@ -58,6 +58,11 @@ export const slackSchema = z.object({
   /** Bot id and bot user id: given, they spare Bolt an auth.test call at cold start. */
   botId: z.optional(z.string()),
   botUserId: z.optional(z.string()),
+  /**
+   * The Slack app id (A…, under Basic Information). When set, the ingress refuses signed requests that
+   * name another app in `api_app_id`: a pin against a signing secret shared or reused across apps.
+   */
+  appId: z.optional(z.string().check(z.regex(/^A[A-Z0-9]{2,}$/, 'must be a Slack app id (A…)'))),
   /** Web API base URL override (a local stand-in). @default "https://slack.com/api/" */
   apiUrl: z.optional(z.string().check(z.url())),
   /** The workspace(s) allowed to use the bot (team ids). Requests from others are refused. */

@@ -98,13 +98,20 @@ export interface ApprovalStore {
  */
 export type ClaimResult = 'claimed' | 'done' | 'busy' | 'interrupted';
 
+/** How to claim: `ownerDied` says the run holding the claim is known dead (its process crashed). */
+export interface ClaimOptions {
+  takeover?: boolean;
+  /** Treat a running claim's lease as lapsed now, without waiting it out. */
+  ownerDied?: boolean;
+}
+
 /** At-most-once execution of jobs, keyed by the job id. */
 export interface JobClaims {
   /**
    * Claims a job for `leaseMs`. A lapsed lease is taken over only with `takeover` (the default): a job
    * that mints must not run twice because a worker died after the provider call.
    */
-  claim(jobId: string, leaseMs: number, options?: { takeover?: boolean }): Promise<ClaimResult>;
+  claim(jobId: string, leaseMs: number, options?: ClaimOptions): Promise<ClaimResult>;
   /** Marks the job done; `summary` is a short outcome note, never a secret. */
   complete(jobId: string, summary: string): Promise<void>;
   /** Gives a failed job back so a redelivery may run it. */

@@ -2,6 +2,7 @@ import { AwsLambdaReceiver, LogLevel } from '@slack/bolt';
 import { lambdaEnv } from '../config/env.js';
 import { fingerprintKey, loadConfigFile, slackSecrets } from '../config/load.js';
 import { composeIngress } from '../slack/compose-ingress.js';
+import { withDoor } from '../slack/door.js';
 import { awsEnv, liteSecretSource, liteSqsQueue } from './aws-lite.js';
 import { powertoolsLog } from './logger.js';
 
@@ -31,7 +32,8 @@ async function init(): Promise<Handler> {
     fingerprintKey: () => (key ??= fingerprintKey(config, source)),
     log,
   });
-  return receiver.toHandler();
+  // The door checks size, content type, signature and shape before Bolt parses anything.
+  return withDoor(receiver.toHandler(), { signingSecret: slack.signingSecret, appId: config.slack.appId, log });
 }
 
 /** API Gateway (HTTP API) → Bolt's AwsLambdaReceiver: verify, parse, authorize, enqueue, ack. */

@@ -1,5 +1,5 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { Job } from '../commands/job.js';
 import { awsSecretSource } from '../config/aws-secrets.js';
 import { lambdaEnv } from '../config/env.js';
@@ -37,12 +37,20 @@ async function init(): Promise<JobRunner> {
   }).runner;
 }
 
-/** SQS → one job per record, with partial batch failures so only failed jobs come back. */
-export async function handler(event: SQSEvent): Promise<SQSBatchResponse> {
+/**
+ * SQS → the batch's jobs, run concurrently within the invocation's time, with partial batch failures
+ * so only failed (or unstarted) jobs come back.
+ */
+export async function handler(
+  event: SQSEvent,
+  context: Pick<Context, 'getRemainingTimeInMillis'>,
+): Promise<SQSBatchResponse> {
   ready ??= init().catch((err: unknown) => {
     ready = undefined;
     throw err;
   });
   const runner = await ready;
-  return runBatch(event.Records, (job: Job) => runner.run(job), log);
+  return runBatch(event.Records, (job: Job, deadline: number) => runner.run(job, deadline), log, {
+    remainingMs: () => context.getRemainingTimeInMillis(),
+  });
 }

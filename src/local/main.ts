@@ -53,7 +53,13 @@ async function main(): Promise<void> {
   }
   const dataDir = values.memory ? undefined : resolve('.local/dynalite');
   if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const stack = await startLocalStack({ port, dataDir, log });
+  // Unfinished jobs are kept beside the store: a crash after the ack still gets its answer on restart.
+  const queueDir = values.memory ? undefined : resolve('.local/queue');
+  const stack = await startLocalStack({ port, dataDir, queueDir, log });
+  // One stray rejection must not stop the whole local bot (and with it every queued job).
+  process.on('unhandledRejection', (reason) =>
+    log.error('unhandled rejection kept from stopping npm start', { error: (reason as Error)?.name ?? typeof reason }),
+  );
   const users = DEMO_USERS.map((u) => `    ${u.name.padEnd(7)} ${u.id.padEnd(11)} ${u.label ?? ''}`).join('\n');
   const sims = Object.entries(stack.sims)
     .map(([k, s]) => `    ${k.padEnd(21)} ${s.url}`)

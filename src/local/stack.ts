@@ -7,6 +7,8 @@ import type { ConnectionConfig } from '../providers/config.js';
 import { InProcessQueue } from '../queue/in-process.js';
 import { composeLeakIntake, composeWorker } from '../worker/compose.js';
 import { composeIngress } from '../slack/compose-ingress.js';
+import { withDoor } from '../slack/door.js';
+import { JOB_BUDGET_MS } from '../handlers/batch.js';
 import type { Log } from '../core/ports.js';
 import type { JobRunner } from '../worker/job-runner.js';
 import { dynamoStores, type Stores } from '../store/dynamo-store.js';
@@ -23,7 +25,7 @@ import { startVectorchartsSimulator } from './simulators/vectorcharts.js';
 import { DEMO_POLICY, DEMO_USERS, LOCAL } from './demo.js';
 import { startLocalDynamo, type LocalDynamo } from './dynalite.js';
 import { serveLambda, type HttpApiHandler } from './lambda-bridge.js';
-import { startSlackStandin, type SlackStandin } from './slack-standin/index.js';
+import { startSlackStandin, type SlackStandin, type StandinUser } from './slack-standin/index.js';
 
 /** Options of the local stack. */
 export interface LocalStackOptions {
@@ -33,12 +35,22 @@ export interface LocalStackOptions {
   botPort?: number;
   /** Folder for dynalite's data (kept across restarts); undefined keeps it in memory. */
   dataDir?: string;
+  /** Folder where the in-process queue keeps unfinished jobs across restarts; undefined keeps them in memory. */
+  queueDir?: string;
   /** Seeds the simulators with demo tokens. @default true */
   demo?: boolean;
   /** Where log lines go. @default nowhere */
   log?: Log;
   /** Shrinks queue delays (tests). @default 1 */
   delayScale?: number;
+  /** More workspace members than the demo users (load tests). */
+  extraUsers?: StandinUser[];
+  /** The Slack stand-in enforces Slack's per-method rate limits. @default false */
+  slackRateLimits?: boolean;
+  /** How long the stand-in waits for an ack before it shows operation_timeout, ms. @default 3000 (Slack's) */
+  ackTimeoutMs?: number;
+  /** What one ingress authorization may spend on Slack, ms. @default the ingress default (1500) */
+  directoryBudgetMs?: number;
   /** Adapter retry tuning (tests make backoff fast). */
   retry?: { maxRetries?: number; retryBaseMs?: number; maxRetryAfterMs?: number };
   /** Leak policy per provider. @default Mailtrap and Vector Charts autoRevoke, the rest propose */
@@ -108,8 +120,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     teamId: LOCAL.teamId,
     botUserId: LOCAL.botUserId,
     botId: LOCAL.botId,
-    users: DEMO_USERS,
+    users: [...DEMO_USERS, ...(options.extraUsers ?? [])],
     channels,
+    rateLimits: options.slackRateLimits ?? false,
+    ...(options.ackTimeoutMs ? { ackTimeoutMs: options.ackTimeoutMs } : {}),
     auditChannel: LOCAL.channels.audit,
   });
   const config: AppConfig = {
@@ -133,7 +147,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     },
   };
   const slack: SlackSecrets = { signingSecret: LOCAL.signingSecret, botToken: LOCAL.botToken };
-  const queue = new InProcessQueue({ delayScale: options.delayScale ?? 1 });
+  const queue = new InProcessQueue({
+    delayScale: options.delayScale ?? 1,
+    ...(options.queueDir ? { journalDir: options.queueDir } : {}),
+  });
   const db = documentClient({ tableName: dynamo.tableName, endpoint: dynamo.endpoint });
   const stores = dynamoStores(db, dynamo.tableName);
   const rateGates = new DynamoRateLimiter(db, dynamo.tableName).gates;
@@ -147,9 +164,21 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     log,
     adapterDeps: { rateGates, ...(options.retry ? { retry: options.retry } : {}) },
   });
-  queue.consume((job) => runner.run(job));
+  // Each job gets the time budget the Lambda worker gives it (a create waits out a short Retry-After).
+  // A job its crashed predecessor had started is answered now: run again when safe, else "interrupted".
+  queue.consume((job, { recovered }) => runner.run(job, Date.now() + JOB_BUDGET_MS, { previousRunDied: recovered }));
   const receiver = new AwsLambdaReceiver({ signingSecret: slack.signingSecret, logLevel: LogLevel.ERROR });
-  composeIngress({ config, slack, receiver, queue, fingerprintKey: async () => LOCAL.fingerprintKey, log });
+  const directoryBudgetMs = options.directoryBudgetMs;
+  const fingerprintKey = async (): Promise<string> => LOCAL.fingerprintKey;
+  composeIngress({
+    config,
+    slack,
+    receiver,
+    queue,
+    fingerprintKey,
+    log,
+    ...(directoryBudgetMs ? { directoryBudgetMs } : {}),
+  });
   const botPort = options.botPort ?? (options.port ? options.port + 1 : 0);
   const leaks = composeLeakIntake({
     config,
@@ -163,7 +192,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     replay: new DynamoReplayGuard(db, dynamo.tableName),
     signingSecret: async () => LOCAL.leakSigningSecret,
   });
-  const { url: requestUrl, server } = await serveLambda(receiver.toHandler() as unknown as HttpApiHandler, {
+  const ingress = withDoor(receiver.toHandler(), { signingSecret: slack.signingSecret, log });
+  const { url: requestUrl, server } = await serveLambda(ingress as unknown as HttpApiHandler, {
     port: botPort,
     routes: { '/leaks': leakHttpHandler(leaks) as unknown as HttpApiHandler },
   });

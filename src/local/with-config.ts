@@ -9,6 +9,8 @@ import { dynamoStores } from '../store/dynamo-store.js';
 import { DynamoRateLimiter } from '../store/rate-buckets.js';
 import { documentClient } from '../store/table.js';
 import { startLocalDynamo } from './dynalite.js';
+import { withDoor } from '../slack/door.js';
+import { JOB_BUDGET_MS } from '../handlers/batch.js';
 import { serveLambda, type HttpApiHandler } from './lambda-bridge.js';
 
 /** Runs `fn` once; later calls get the same promise (a stop can be asked for twice). */
@@ -52,7 +54,7 @@ export async function startWithConfig(
     log: o.log,
     adapterDeps: { rateGates: new DynamoRateLimiter(db, dynamo.tableName).gates },
   });
-  queue.consume((job) => runner.run(job));
+  queue.consume((job) => runner.run(job, Date.now() + JOB_BUDGET_MS));
   if (slack.appToken) {
     const receiver = new SocketModeReceiver({
       appToken: slack.appToken,
@@ -74,7 +76,9 @@ export async function startWithConfig(
   }
   const receiver = new AwsLambdaReceiver({ signingSecret: slack.signingSecret, logLevel: LogLevel.ERROR });
   composeIngress({ config, slack, receiver, queue, fingerprintKey: async () => key, log: o.log });
-  const { url, server } = await serveLambda(receiver.toHandler() as unknown as HttpApiHandler, { port: o.port });
+  const door = { signingSecret: slack.signingSecret, appId: config.slack.appId, log: o.log };
+  const ingress = withDoor(receiver.toHandler(), door) as unknown as HttpApiHandler;
+  const { url, server } = await serveLambda(ingress, { port: o.port });
   console.log(
     `tokenops is listening for Slack at ${url} (config ${file}); point your app's request URLs there (e.g. through a tunnel). Stop with Ctrl+C.`,
   );

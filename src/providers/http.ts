@@ -2,6 +2,7 @@ import { Agent, request, type Dispatcher } from 'undici';
 import { RateLimitedError, TokenOpsError, type ErrorCode } from '../core/errors.js';
 import type { RequestGate } from '../core/rate-limit.js';
 import { PROVIDER_LABELS, type ProviderType } from '../core/token.js';
+import { remainingMs } from '../core/deadline.js';
 import { redact } from '../core/secret.js';
 
 /** Anything with zod's `safeParse` (classic or mini). */
@@ -106,6 +107,8 @@ export function codeForStatus(status: number): ErrorCode {
 }
 
 const RETRY_STATUSES = new Set([429, 500, 502, 503, 504, 509]);
+/** Rate-limit retries of a request that is not idempotent (a create): each waits out Retry-After. */
+const NON_IDEMPOTENT_RATE_LIMIT_RETRIES = 3;
 const NETWORK_CODES = new Set([
   'ECONNRESET',
   'ECONNREFUSED',
@@ -172,17 +175,23 @@ export class HttpClient {
     return u;
   }
 
-  /** Sends a request with the retry policy and returns the parsed body. */
+  /**
+   * Sends a request with the retry policy and returns the parsed body. An idempotent request is retried
+   * on rate limits, 5xx and network faults. Any other request is retried only on a rate limit (429/509):
+   * that answer proves nothing was done, whereas after a timeout or a 5xx it may have been. Waits must
+   * fit the job's time budget (core/deadline.ts) with room for one more attempt.
+   */
   async send<T = undefined>(req: HttpRequest<T>): Promise<HttpResponse<T>> {
     const idempotent = req.idempotent ?? (req.method === 'GET' || req.method === 'PUT' || req.method === 'DELETE');
-    const attempts = idempotent ? this.#o.maxRetries + 1 : 1;
+    const attempts = idempotent ? this.#o.maxRetries + 1 : 1 + NON_IDEMPOTENT_RATE_LIMIT_RETRIES;
     let last: unknown;
     for (let attempt = 1; attempt <= attempts; attempt++) {
       try {
         return await this.#attempt(req);
       } catch (err) {
         last = err;
-        const wait = this.#retryDelay(err, attempt);
+        const wait =
+          idempotent || err instanceof RateLimitedError ? this.#retryDelay(err, attempt, idempotent) : undefined;
         if (attempt === attempts || wait === undefined || req.signal?.aborted) break;
         await this.#o.sleep(wait, req.signal);
       }
@@ -190,9 +199,24 @@ export class HttpClient {
     throw last;
   }
 
-  #retryDelay(err: unknown, attempt: number): number | undefined {
-    if (err instanceof RateLimitedError)
-      return err.retryAfterMs <= this.#o.maxRetryAfterMs ? err.retryAfterMs : undefined;
+  /** Whether a wait, then one more attempt at its full timeout, ends before the job's deadline. */
+  #fitsBudget(waitMs: number): boolean {
+    const left = remainingMs();
+    return left === undefined || waitMs + this.#o.timeoutMs <= left;
+  }
+
+  #retryDelay(err: unknown, attempt: number, idempotent: boolean): number | undefined {
+    const delay = this.#backoff(err, attempt, idempotent);
+    return delay !== undefined && this.#fitsBudget(delay) ? delay : undefined;
+  }
+
+  #backoff(err: unknown, attempt: number, idempotent: boolean): number | undefined {
+    if (err instanceof RateLimitedError) {
+      // A read answers sooner with "try again in N s"; a create that the user is waiting on is worth a
+      // longer wait, as long as it fits the job's budget.
+      const cap = idempotent || remainingMs() === undefined ? this.#o.maxRetryAfterMs : Infinity;
+      return err.retryAfterMs <= cap ? err.retryAfterMs : undefined;
+    }
     if (err instanceof TokenOpsError && (err.status === undefined || !RETRY_STATUSES.has(err.status))) {
       if (err.code !== 'provider_unavailable') return undefined;
     }

@@ -5,6 +5,7 @@ import type { AppConfig } from '../config/schema.js';
 import type { SlackSecrets } from '../config/load.js';
 import { policyGroups } from '../core/policy.js';
 import { SlackDirectory } from './directory.js';
+import { directoryClient } from './web-client.js';
 import { registerListeners } from './ingress.js';
 import type { Log } from '../core/ports.js';
 
@@ -29,6 +30,12 @@ export function clientOptions(config: AppConfig): Record<string, unknown> {
   };
 }
 
+/**
+ * What one authorization may spend on Slack in the ingress, Retry-After waits included: Slack gives the
+ * ack 3 s, and the request has already travelled and been checked before it gets here.
+ */
+export const INGRESS_DIRECTORY_BUDGET_MS = 1500;
+
 /** Builds the Bolt app of the ingress on a receiver (AWS Lambda, or Socket Mode), with its listeners. */
 export function composeIngress(args: {
   config: AppConfig;
@@ -37,6 +44,8 @@ export function composeIngress(args: {
   queue: JobQueue;
   fingerprintKey: () => Promise<string>;
   log: Log;
+  /** What one authorization may spend on Slack. @default INGRESS_DIRECTORY_BUDGET_MS */
+  directoryBudgetMs?: number;
 }): App {
   const { config, slack } = args;
   const app = new App({
@@ -56,9 +65,14 @@ export function composeIngress(args: {
   app.error(async (error) => {
     args.log.error('ingress listener failed', { error: error.name, code: (error as { code?: string }).code });
   });
+  const budget = args.directoryBudgetMs ?? INGRESS_DIRECTORY_BUDGET_MS;
+  const groups = policyGroups(config.policy);
   registerListeners(app, {
     queue: args.queue,
-    directory: new SlackDirectory(app.client, policyGroups(config.policy)),
+    directory: new SlackDirectory(directoryClient(config.slack, slack.botToken, Math.min(budget, 1200)), groups, {
+      budgetMs: budget,
+      log: args.log,
+    }),
     policy: config.policy,
     allowedTeams: config.slack.allowedTeams,
     connections: config.connections.map((c) => ({ provider: c.provider, connection: c.name })),

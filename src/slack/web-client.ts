@@ -29,3 +29,18 @@ export function slackClient(o: SlackClientOptions): WebClient {
     allowAbsoluteUrls: false,
   });
 }
+
+/**
+ * The directory's own client: no SDK retries (the directory retries within its budget, honouring
+ * Retry-After) and a short timeout per call.
+ */
+export function directoryClient(slack: { apiUrl?: string | undefined }, token: string, timeoutMs = 1200): WebClient {
+  return new WebClient(token, {
+    ...(slack.apiUrl ? { slackApiUrl: slack.apiUrl } : {}),
+    timeout: timeoutMs,
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+    logLevel: LogLevel.ERROR,
+    allowAbsoluteUrls: false,
+  });
+}

@@ -1,6 +1,6 @@
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { TokenOpsError } from '../core/errors.js';
-import type { ClaimResult, JobClaims } from '../core/ports.js';
+import type { ClaimOptions, ClaimResult, JobClaims } from '../core/ports.js';
 import { guarded, isConditionFailure } from './dynamo-util.js';
 import { ttlIn } from './table.js';
 
@@ -11,8 +11,10 @@ export class DynamoJobClaims implements JobClaims {
     private readonly table: string,
   ) {}
 
-  async claim(jobId: string, leaseMs: number, options: { takeover?: boolean } = {}): Promise<ClaimResult> {
+  async claim(jobId: string, leaseMs: number, options: ClaimOptions = {}): Promise<ClaimResult> {
     const now = Date.now();
+    // A claim whose owner is known dead is judged as if its lease had run out.
+    const leaseCheck = options.ownerDied ? Number.MAX_SAFE_INTEGER : now;
     const takeover = options.takeover ?? true;
     try {
       await this.db.send(
@@ -25,7 +27,7 @@ export class DynamoJobClaims implements JobClaims {
           ExpressionAttributeValues: {
             ':released': 'released',
             ':nowS': Math.floor(now / 1000),
-            ...(takeover ? { ':running': 'running', ':now': now } : {}),
+            ...(takeover ? { ':running': 'running', ':now': leaseCheck } : {}),
           },
         }),
       );
@@ -35,7 +37,7 @@ export class DynamoJobClaims implements JobClaims {
         throw new TokenOpsError('audit_unavailable', 'The tokenops store could not claim the job.', { cause: err });
       const res = await this.db.send(new GetCommand({ TableName: this.table, Key: { pk: `JOB#${jobId}`, sk: 'J' } }));
       if (res.Item?.['status'] === 'done') return 'done';
-      const lapsed = res.Item?.['status'] === 'running' && Number(res.Item['leaseUntil']) < now;
+      const lapsed = res.Item?.['status'] === 'running' && Number(res.Item['leaseUntil']) < leaseCheck;
       return lapsed ? 'interrupted' : 'busy';
     }
   }

@@ -10,7 +10,7 @@ import type { Log } from '../core/ports.js';
 import { JobRunner, type JobRunnerDeps } from './job-runner.js';
 import { LeakIntake, type LeakIntakeDeps } from './leak-intake.js';
 import { SlackOutput } from '../slack/output.js';
-import { slackClient } from '../slack/web-client.js';
+import { directoryClient, slackClient } from '../slack/web-client.js';
 
 // The ingress half lives in compose-ingress.ts so the ingress Lambda bundle never reaches the
 // provider adapters imported here; re-exported for callers that compose both halves.
@@ -61,7 +61,15 @@ function workerDeps(args: WorkerArgs): JobRunnerDeps {
   return {
     registry,
     stores: args.stores,
-    directory: new SlackDirectory(client, policyGroups(config.policy)),
+    // The worker has no 3 s deadline: it may wait out a longer Retry-After before it gives up.
+    directory: new SlackDirectory(
+      directoryClient(config.slack, args.slack.botToken, 3000),
+      policyGroups(config.policy),
+      {
+        budgetMs: 10_000,
+        log: args.log,
+      },
+    ),
     policy: config.policy,
     allowedTeams: config.slack.allowedTeams,
     fingerprintKey: args.fingerprintKey,

@@ -1,3 +1,4 @@
+import { withDeadline } from '../core/deadline.js';
 import { TokenOpsError } from '../core/errors.js';
 import { dropped } from '../core/dropped.js';
 import type { Log, Notifier } from '../core/ports.js';
@@ -40,11 +41,20 @@ function safeToRepeat(job: Job): boolean {
   return !(job.kind === 'command' && COMMAND_TRAITS[job.command.name].mints);
 }
 
-/** Jobs that must run even when the claim store is down: revocation and audit notices are never blocked. */
+/**
+ * Jobs that run even when the claim store is down: revocation and audit notices are never blocked, and
+ * reads change nothing, so running one twice does no harm.
+ */
 function runsWithoutClaim(job: Job): boolean {
-  return job.kind === 'audit_post' || (job.kind === 'command' && COMMAND_TRAITS[job.command.name].neverBlocked);
+  if (job.kind === 'audit_post') return true;
+  if (job.kind !== 'command') return false;
+  const traits = COMMAND_TRAITS[job.command.name];
+  return traits.neverBlocked || (traits.audits === undefined && !traits.mints);
 }
 
+/** Said on an Approve/Deny click that could not be recorded. */
+const DECISION_NOT_RECORDED =
+  'tokenops could not record your decision: its store is unavailable right now, so nothing was approved or denied. Click again in a minute.';
 
 /** Every field of a create request, in words, for the approval card (before and after the decision). */
 function approvalSubject(requester: string, cmd: Command, target: string): ApprovalSubject {
@@ -85,12 +95,22 @@ export class JobRunner {
     };
   }
 
-  /** Runs one job. Throws RetryLater only when the job should come back. */
-  async run(job: Job): Promise<void> {
+  /**
+   * Runs one job, by its deadline when one is given (the provider client fits its retry waits into it).
+   * `previousRunDied`: a restarted local queue redelivers a job its crashed process had started; its
+   * claim is then judged at once (run again if safe, else "interrupted"), not after its lease.
+   * Throws RetryLater only when the job should come back.
+   */
+  async run(job: Job, deadline?: number, options: { previousRunDied?: boolean } = {}): Promise<void> {
+    const run = (): Promise<void> => this.#run(job, options.previousRunDied ?? false);
+    return deadline === undefined ? run() : withDeadline(deadline, run);
+  }
+
+  async #run(job: Job, previousRunDied: boolean): Promise<void> {
     const log = this.#log(job);
     const claims = this.deps.stores.claims;
     const claim = await claims
-      .claim(job.id, this.deps.leaseMs ?? 300_000, { takeover: safeToRepeat(job) })
+      .claim(job.id, this.deps.leaseMs ?? 300_000, { takeover: safeToRepeat(job), ownerDied: previousRunDied })
       .catch((err: unknown) => {
         log.error('job claim failed', { error: (err as Error).name });
         return 'unavailable' as const;
@@ -99,9 +119,11 @@ export class JobRunner {
     if (claim === 'busy') throw new RetryLater(`job ${job.id} is running elsewhere`);
     if (claim === 'interrupted') return this.#interrupted(job);
     if (claim === 'unavailable' && !runsWithoutClaim(job)) {
-      // No claim store, no at-most-once guarantee: minting must not run blind.
+      // No claim store, no at-most-once guarantee: a change must not run blind. Say so, in its words.
+      if (job.kind === 'approval') return this.#reply(job, this.#notRecorded());
       if (job.kind !== 'command') throw new RetryLater('the job store is unavailable');
-      return this.#reply(job, errorReply(new TokenOpsError('audit_unavailable', ''), job.correlationId));
+      const mints = COMMAND_TRAITS[job.command.name].mints;
+      return this.#reply(job, errorReply(new TokenOpsError('audit_unavailable', ''), job.correlationId, mints));
     }
     let summary = 'ok';
     try {
@@ -113,8 +135,14 @@ export class JobRunner {
       }
       log.error('job failed', { kind: job.kind, error: (err as Error).name });
       summary = 'failed';
+      // A click is answered even when its job fails (the approvals store went away mid-way).
+      if (job.kind === 'approval') await this.#reply(job, this.#notRecorded());
     }
     await claims.complete(job.id, summary).catch(dropped(log, 'job claim completion'));
+  }
+
+  #notRecorded(): Reply {
+    return { kind: 'error', code: 'audit_unavailable', message: DECISION_NOT_RECORDED };
   }
 
   /** An earlier run of a job that mints died mid-way: say so rather than risk a second token. */

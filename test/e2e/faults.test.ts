@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Fault } from '../../src/local/simulators/base.js';
 import type { LocalStack } from '../../src/local/stack.js';
 import { documentClient } from '../../src/store/table.js';
-import { ALICE, SAM, auditPosts, click, deliveredSecrets, refsIn, run, textOf, useStack } from './harness.js';
+import { ALICE, OLIVIA, SAM, auditPosts, click, deliveredSecrets, refsIn, run, textOf, useStack } from './harness.js';
 
 const FAULTS: [string, Fault, RegExp][] = [
   ['a 500', { kind: 'status', status: 500 }, /unavailable/],
@@ -111,9 +111,66 @@ describe('provider faults, end to end', () => {
     expect(auditPosts(s).at(-1)).toMatch(/failed/);
   });
 
+  it('waits out a rate limit on create within the job budget, and mints exactly once', async () => {
+    const s = stack();
+    const sim = s.sims['mailtrap:default'];
+    const posts = () => sim?.requests.filter((r) => r.method === 'POST').length ?? 0;
+    const [before, postsBefore] = [deliveredSecrets(s).length, posts()];
+    const off = sim?.inject({ fault: { kind: 'rate_limit', status: 429, retryAfter: '1' }, method: 'POST', times: 1 });
+    const r = await run(s, ALICE, 'create mailtrap rate-limited-e2e');
+    off?.();
+    expect(r.replies.join('\n')).toMatch(/Created/);
+    expect(deliveredSecrets(s).length - before).toBe(1);
+    expect(posts() - postsBefore).toBe(2);
+  });
+
+  it('never repeats a create after a 5xx: the provider may have acted', async () => {
+    const s = stack();
+    const sim = s.sims['mailtrap:default'];
+    const posts = () => sim?.requests.filter((r) => r.method === 'POST').length ?? 0;
+    const postsBefore = posts();
+    const off = sim?.inject({ fault: { kind: 'status', status: 503 }, method: 'POST', times: 1 });
+    const r = await run(s, ALICE, 'create mailtrap after-5xx-e2e');
+    off?.();
+    expect(r.replies.join('\n')).toMatch(/unavailable/);
+    expect(posts() - postsBefore).toBe(1);
+  });
+
   it('says a token is unknown', async () => {
     const r = await run(stack(), SAM, 'show mailtrap/999999999');
     expect(r.replies.join('\n')).toMatch(/does not know that token|not found/i);
+  });
+});
+
+describe('store down: reads, refusals and clicks, end to end', () => {
+  const stack = useStack();
+
+  it('still lists and finds (saying ownership is unknown), refuses --mine, and answers an Approve click', async () => {
+    const s = stack();
+    await run(s, OLIVIA, 'create triton:prod paid-outage-e2e --tier tier3');
+    await run(s, ALICE, 'create mailtrap owned-before-outage');
+    await s.dynamo.close(); // the store goes away for the rest of this suite
+    const list = await run(s, ALICE, 'list mailtrap');
+    expect(list.replies.join('\n')).toMatch(/owned-before-outage/);
+    expect(list.replies.join('\n')).not.toMatch(/refused to mint/);
+    const find = await run(s, ALICE, 'find owned-before');
+    expect(find.replies.join('\n')).toMatch(/owned-before-outage/);
+    expect(find.replies.join('\n')).toMatch(/ownership records.*could not be read.*store is unavailable/s);
+    const mine = await run(s, ALICE, 'list mailtrap --mine');
+    expect(mine.replies.join('\n')).toMatch(/Leave out --mine/);
+    const deactivate = await run(s, SAM, 'deactivate triton:prod/does-not-matter');
+    expect(deactivate.replies.join('\n')).toMatch(/did not make the change|refused|unavailable/);
+    expect(deactivate.replies.join('\n')).not.toMatch(/mint/);
+    const clicked = s.standin.responses.length;
+    await s.standin.clickButton({
+      user: SAM,
+      actionId: 'approval_approve',
+      channel: s.config.slack.approvalsChannel,
+    });
+    await s.queue.drain();
+    const answer = s.standin.responses.slice(clicked).map((r) => textOf(r.body));
+    expect(answer.join('\n')).toMatch(/could not record your decision.*nothing was approved or denied/s);
+    expect(s.queue.deadLetters).toEqual([]);
   });
 });
 

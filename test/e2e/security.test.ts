@@ -256,6 +256,30 @@ describe('security, end to end', () => {
     expect(textOf(told?.args)).toMatch(/interrupted/);
   });
 
+  it('after a crash answers a restarted job at once: a read runs again, a create says it was interrupted', async () => {
+    const s = stack();
+    const origin = { userId: ALICE, teamId: s.config.slack.allowedTeams[0] as string, channelId: 'C0GENERAL' };
+    const base = { correlationId: 'c-crash', createdAt: new Date().toISOString(), origin, kind: 'command' as const };
+    const read = { ...base, id: 'crashed-read', command: { name: 'providers' as const } };
+    const mint = {
+      ...base,
+      id: 'crashed-mint',
+      command: { name: 'create' as const, target: { provider: 'mailtrap' as const }, tokenName: 'crashed-e2e' },
+    };
+    // The dead process claimed both with a fresh lease: only knowing it died lets them be answered now.
+    for (const j of [read, mint]) await s.stores.claims.claim(j.id, 300_000, { takeover: false });
+    const before = deliveredSecrets(s).length;
+    const calls = s.standin.calls.length;
+    await s.runner.run(read, Date.now() + 40_000, { previousRunDied: true });
+    await s.runner.run(mint, Date.now() + 40_000, { previousRunDied: true });
+    expect(deliveredSecrets(s).length).toBe(before);
+    const told = s.standin.calls
+      .slice(calls)
+      .filter((c) => c.method === 'chat.postEphemeral' && c.args['user'] === ALICE);
+    expect(told.map((c) => textOf(c.args)).join('\n')).toMatch(/interrupted/);
+    expect(told.map((c) => textOf(c.args)).join('\n')).toMatch(/Vaultoro|Mailtrap/);
+  });
+
   it('neutralises mentions and links in names and reasons everywhere they are shown', async () => {
     const s = stack();
     // What Slack sends (should_escape) when a user types these characters literally: &lt; &gt; &amp;.

@@ -8,6 +8,10 @@ import type { ConnectionError, MatchKind, Reply } from '../reply.js';
 import type { UseCaseContext } from './context.js';
 import { viewerMay } from './viewer.js';
 
+/** Said when the token index (who minted what) cannot be read: the tokenops store is down. */
+const OWNERS_UNAVAILABLE =
+  "the tokenops store is unavailable right now, so who minted which token (and a minted token's last 4) is not shown.";
+
 /** The connections a target means: one named connection, all of a provider's, or all of them. */
 function connectionsFor(ctx: UseCaseContext, target?: Target): { provider: ProviderType; connection: string }[] {
   const all = ctx.deps.registry.connections();
@@ -97,7 +101,13 @@ export async function listTokens(
   const conns = connectionsFor(ctx, target);
   const [{ tokens, errors }, own] = await Promise.all([
     fanOut(ctx, conns),
-    mine ? ctx.deps.stores.tokens.byOwner(ctx.actor.userId) : Promise.resolve([]),
+    mine
+      ? ctx.deps.stores.tokens.byOwner(ctx.actor.userId).catch((err: unknown) => {
+          const message =
+            'Your tokens cannot be picked out right now: the tokenops store, which remembers who minted which token, is unavailable. Leave out --mine to list every token.';
+          throw new TokenOpsError('provider_unavailable', message, { cause: err });
+        })
+      : Promise.resolve([]),
   ]);
   const ownRefs = new Set(own.map((r) => r.ref));
   let shown = enrich(tokens, new Map(own.map((r) => [r.ref, r])));
@@ -197,12 +207,14 @@ export async function findTokens(ctx: UseCaseContext, query: string): Promise<Re
   await ctx.authorize('find');
   const [{ tokens, errors }, records] = await Promise.all([
     fanOut(ctx, ctx.deps.registry.connections()),
-    ctx.deps.stores.tokens.all().catch(() => []),
+    ctx.deps.stores.tokens.all().catch(() => undefined),
   ]);
+  // The providers still answer without the store: say what is missing rather than fail the search.
+  if (!records) errors.push({ target: 'ownership records', message: OWNERS_UNAVAILABLE });
   const key = ctx.deps.fingerprintKey;
   const hashed = hashedQuery(query, key);
   const shownQuery = hashed ? `a long text or pasted secret (fingerprint ${hashed.secret.slice(0, 12)}…)` : query;
-  const matches = enrich(tokens, new Map(records.map((r) => [r.ref, r])))
+  const matches = enrich(tokens, new Map((records ?? []).map((r) => [r.ref, r])))
     .map((token) => ({ token, matchedOn: matchToken(token, query, hashed, key) }))
     .filter((m): m is { token: TokenSummary; matchedOn: MatchKind } => m.matchedOn !== undefined);
   const may = await viewerMay(

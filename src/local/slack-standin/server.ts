@@ -57,6 +57,7 @@ function standinApi(
     openViews: (user) => state.views.filter((v) => user === undefined || v.user === user),
     waitFor,
     fail: (method, error, times) => state.fail(method, error, times),
+    rateLimited: () => Object.fromEntries(state.limiter?.limited ?? []),
     close: async () => {
       consoleApp.close();
       for (const s of sockets) s.destroy();

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { RateLimiter, SLACK_METHOD_LIMITS } from './rate-limits.js';
 import type { RecordedCall, StandinMessage, StandinOptions, StandinUser, StandinView } from './types.js';
 
 /** Slack's trigger_id lifetime. */
@@ -42,9 +43,14 @@ export class StandinState {
   #listeners = new Set<() => void>();
   #seq = 0;
 
+  /** Slack's rate limits, when the stand-in enforces them. */
+  readonly limiter: RateLimiter | undefined;
+
   constructor(opts: StandinOptions) {
     // A copy: setRequestUrl changes it, and the caller's object stays theirs.
     this.opts = { ...opts };
+    const limits = opts.rateLimits === true ? { perWindow: SLACK_METHOD_LIMITS } : opts.rateLimits || undefined;
+    this.limiter = limits ? new RateLimiter(limits) : undefined;
   }
 
   now(): number {

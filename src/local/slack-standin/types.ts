@@ -1,3 +1,5 @@
+import type { RateLimitOptions } from './rate-limits.js';
+
 /** A workspace member the stand-in knows; `groups` lists the user group ids (S…) the user belongs to. */
 export interface StandinUser {
   id: string;
@@ -34,6 +36,11 @@ export interface StandinOptions {
   now?: () => number;
   /** How long the bot has to answer a command or interaction before the user sees operation_timeout. @default 3000 */
   ackTimeoutMs?: number;
+  /**
+   * Enforce Slack's per-method rate limits (429 + Retry-After): `true` for Slack's published tiers
+   * (SLACK_METHOD_LIMITS), or custom limits. @default off
+   */
+  rateLimits?: boolean | RateLimitOptions;
 }
 
 /** One Web API call as the stand-in received it (decoded args, without the token). */
@@ -129,6 +136,8 @@ export interface SlackStandin {
   openViews(user?: string): StandinView[];
   /** Waits until predicate over state is true (polling, bounded by timeoutMs, default 5000). */
   waitFor<T>(fn: () => T | undefined | false, timeoutMs?: number): Promise<T>;
+  /** Web API calls answered 429 so far, per method (with rate limits on). */
+  rateLimited(): Record<string, number>;
   /** The next `times` (default 1) calls of a Web API method answer {ok:false,error}. */
   fail(method: string, error: string, times?: number): void;
   close(): Promise<void>;

@@ -46,6 +46,9 @@ export function callWebApi(state: StandinState, method: string, args: Args, auth
 function answerCall(state: StandinState, method: string, authorization: string): ApiAnswer | undefined {
   if (!authorization) return { status: 200, body: fail('not_authed') };
   if (authorization !== `Bearer ${state.opts.botToken}`) return { status: 200, body: fail('invalid_auth') };
+  const retryAfter = state.limiter?.take(method, state.now());
+  if (retryAfter !== undefined)
+    return { status: 429, body: fail('ratelimited'), headers: { 'retry-after': String(retryAfter) } };
   const injected = state.takeFailure(method);
   if (injected === 'ratelimited') return { status: 429, body: fail('ratelimited'), headers: { 'retry-after': '1' } };
   if (injected) return { status: 200, body: fail(injected) };

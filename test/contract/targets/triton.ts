@@ -2,23 +2,18 @@ import { tritonConnection, type ConnectionOf } from '../../../src/providers/conf
 import { createTritonAdapter } from '../../../src/providers/triton/adapter.js';
 import { parseOrThrow } from '../../../src/core/validation.js';
 import { startTritonSimulator } from '../../../src/local/simulators/triton.js';
-import { CONTRACT_DEPS, type ContractPair, type ContractTarget } from '../target.js';
+import { liveConfig } from '../live.js';
+import { PROBES } from '../probes.js';
+import { CONTRACT_DEPS, CONTRACT_PAGE_SIZE, type ContractPair, type ContractTarget } from '../target.js';
 
-const PAGE_SIZE = 5;
-
-/** Live mode: `TOKENOPS_LIVE_TRITON` holds a JSON connection config for a real Triton account. */
-function liveConfig(): ConnectionOf<'triton'> | undefined {
-  const raw = process.env['TOKENOPS_LIVE_TRITON'];
-  if (!raw) return undefined;
-  const parsed = JSON.parse(raw) as Record<string, unknown>;
-  return parseOrThrow(tritonConnection, { name: 'live', ...parsed, provider: 'triton' }, 'TOKENOPS_LIVE_TRITON');
-}
+type Conn = ConnectionOf<'triton'>;
 
 /** A pair around one connection config; `sim` is undefined in live mode. */
-function pairFor(conn: ConnectionOf<'triton'>, sim: ContractPair['sim'], stop: () => Promise<void>): ContractPair {
-  return {
+function pairFor(conn: Conn, sim: ContractPair['sim'], rpcUrl: string | undefined, stop: () => Promise<void>) {
+  const pair: ContractPair = {
     adapter: createTritonAdapter(conn, CONTRACT_DEPS),
     sim,
+    useSecret: rpcUrl ? PROBES.triton(rpcUrl) : undefined,
     adapterWithBadCredentials: () =>
       createTritonAdapter({ ...conn, credentials: { token: 'not-a-real-management-token' } }, CONTRACT_DEPS),
     ...(sim
@@ -26,20 +21,24 @@ function pairFor(conn: ConnectionOf<'triton'>, sim: ContractPair['sim'], stop: (
       : {}),
     stop,
   };
+  return pair;
 }
 
-/** Triton One in the shared contract suite: simulator by default, a real account in live mode. */
+/** Triton One in the shared contract suite: simulator by default, a real account in live mode (`live.rpcUrl`). */
 export const target: ContractTarget = {
   provider: 'triton',
   createInput: { name: 'contract-token', tier: 'tier1' },
-  // A live account would get 2 × 50 + 1 real tokens from the paging case: skip it there.
-  pageSize: process.env['TOKENOPS_LIVE_TRITON'] ? 0 : PAGE_SIZE,
+  pageSize: CONTRACT_PAGE_SIZE,
   oldSecretAfterRotate: 'dies',
   async start() {
-    const live = liveConfig();
-    if (live) return pairFor(live, undefined, async () => undefined);
-    const sim = await startTritonSimulator({ pageSize: PAGE_SIZE });
-    const conn = { provider: 'triton', name: 'contract', baseUrl: sim.url, ...sim.connectionConfig() };
-    return pairFor(conn as ConnectionOf<'triton'>, sim, () => sim.close());
+    const live = liveConfig('triton');
+    if (live) {
+      const fields = { name: 'live', pageSize: CONTRACT_PAGE_SIZE, ...live.fields, provider: 'triton' };
+      const conn = parseOrThrow(tritonConnection, fields, 'TOKENOPS_LIVE_TRITON');
+      return pairFor(conn, undefined, live.settings.rpcUrl, async () => undefined);
+    }
+    const sim = await startTritonSimulator({ pageSize: CONTRACT_PAGE_SIZE });
+    const conn = { provider: 'triton', name: 'contract', baseUrl: sim.url, ...sim.connectionConfig() } as Conn;
+    return pairFor(conn, sim, `${sim.url}/rpc`, () => sim.close());
   },
 };

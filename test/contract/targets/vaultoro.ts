@@ -2,6 +2,8 @@ import { parseOrThrow } from '../../../src/core/validation.js';
 import { createVaultoroAdapter } from '../../../src/providers/vaultoro/adapter.js';
 import { vaultoroConnection } from '../../../src/providers/config.js';
 import { startVaultoroSimulator } from '../../../src/local/simulators/vaultoro.js';
+import { liveConfig } from '../live.js';
+import { PROBES } from '../probes.js';
 import { CONTRACT_DEPS, type ContractPair, type ContractTarget } from '../target.js';
 
 /** Parses a connection for the contract suite; live JSON may leave out provider and name. */
@@ -13,27 +15,43 @@ function connection(fields: Record<string, unknown>) {
   );
 }
 
-/** Vaultoro in the contract suite: create is dashboard-only, so the suite seeds tokens in the simulator. */
-export const target: ContractTarget = {
-  provider: 'vaultoro',
-  createInput: { name: 'contract-vaultoro', scopes: ['read'] },
-  pageSize: 0,
-  oldSecretAfterRotate: 'n/a',
-  async start(): Promise<ContractPair> {
-    const live = process.env['TOKENOPS_LIVE_VAULTORO'];
-    const sim = live ? undefined : await startVaultoroSimulator();
-    const conn = connection(
-      live ? (JSON.parse(live) as Record<string, unknown>) : { baseUrl: sim?.url, ...sim?.connectionConfig() },
-    );
-    return {
-      adapter: createVaultoroAdapter(conn, CONTRACT_DEPS),
-      sim,
-      adapterWithBadCredentials: () =>
-        createVaultoroAdapter({ ...conn, credentials: { bearerToken: 'eyJhbGciOiJIUzI1NiJ9.bad.bad' } }, CONTRACT_DEPS),
-      adapterWithTimeout: sim
-        ? (ms: number) => createVaultoroAdapter({ ...conn, timeoutMs: ms }, CONTRACT_DEPS)
-        : undefined,
-      stop: async () => sim?.close(),
-    };
-  },
-};
+/**
+ * Vaultoro in the contract suite under one reading of "your main bearer token" (Bearer or raw). Create
+ * is dashboard-only: the simulator seeds tokens, and a live run deletes hand-made `live.disposable` ones.
+ */
+function vaultoroTarget(authScheme: 'bearer' | 'raw'): ContractTarget {
+  return {
+    provider: 'vaultoro',
+    ...(authScheme === 'raw' ? { label: 'vaultoro (raw auth header)' } : {}),
+    createInput: { name: 'contract-vaultoro', scopes: ['read'] },
+    pageSize: 0,
+    oldSecretAfterRotate: 'n/a',
+    async start(): Promise<ContractPair> {
+      const live = authScheme === 'bearer' ? liveConfig('vaultoro') : undefined;
+      const sim = live ? undefined : await startVaultoroSimulator({ authScheme });
+      const conn = connection(live ? live.fields : { baseUrl: sim?.url, ...sim?.connectionConfig() });
+      const pool = (live?.settings.disposable ?? []).flatMap((d) =>
+        d.referenceId && d.token ? [{ id: d.referenceId, secret: d.token }] : [],
+      );
+      return {
+        adapter: createVaultoroAdapter(conn, CONTRACT_DEPS),
+        sim,
+        useSecret: PROBES.vaultoro(conn.baseUrl),
+        ...(live ? { disposable: async () => pool.shift() } : {}),
+        adapterWithBadCredentials: () =>
+          createVaultoroAdapter(
+            { ...conn, credentials: { bearerToken: 'eyJhbGciOiJIUzI1NiJ9.bad.bad' } },
+            CONTRACT_DEPS,
+          ),
+        adapterWithTimeout: sim
+          ? (ms: number) => createVaultoroAdapter({ ...conn, timeoutMs: ms }, CONTRACT_DEPS)
+          : undefined,
+        stop: async () => sim?.close(),
+      };
+    },
+  };
+}
+
+/** The docs never show the header value: the suite runs the adapter against both readings. */
+export const target = vaultoroTarget('bearer');
+export const rawAuthTarget = vaultoroTarget('raw');

@@ -1,6 +1,9 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { Job } from '../../../src/commands/job.js';
 import { InProcessQueue } from '../../../src/queue/in-process.js';
 import { SqsQueue } from '../../../src/queue/sqs.js';
@@ -73,5 +76,51 @@ describe('InProcessQueue', () => {
     await q.send(job('now'));
     await q.drain();
     expect(seen).toEqual(['now', 'late']);
+  });
+});
+
+describe('InProcessQueue with a journal (npm start)', () => {
+  const dirs: string[] = [];
+  const journal = (): string => {
+    const d = mkdtempSync(join(tmpdir(), 'tokenops-queue-'));
+    dirs.push(d);
+    return d;
+  };
+  afterAll(() => {
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
+
+  it('goes on delivering after a consumer throws anything, even a non-Error', async () => {
+    const q = new InProcessQueue({ maxReceives: 2, retryDelayMs: 1 });
+    const seen: string[] = [];
+    q.consume(async (j) => {
+      seen.push(j.id);
+      if (j.id === 'bad') throw 'not even an Error';
+    });
+    await q.send(job('bad'));
+    await q.send(job('good'));
+    await q.drain();
+    expect(seen.filter((id) => id === 'good')).toEqual(['good']);
+    expect(q.deadLetters.map((j) => j.id)).toEqual(['bad']);
+  });
+
+  it('delivers after a restart what a crash left: started jobs marked recovered, queued ones not', async () => {
+    const dir = journal();
+    const before = new InProcessQueue({ journalDir: dir });
+    before.consume(async (j) => {
+      if (j.id === 'running') await new Promise(() => undefined); // the process "dies" in here
+    });
+    await before.send(job('running'));
+    await before.send(job('waiting'), { delaySeconds: 3600 });
+    await new Promise((r) => setTimeout(r, 20));
+    const after = new InProcessQueue({ journalDir: dir });
+    const seen: [string, boolean][] = [];
+    after.consume(async (j, d) => void seen.push([j.id, d.recovered]));
+    await after.drain();
+    expect(seen.sort()).toEqual([
+      ['running', true],
+      ['waiting', false],
+    ]);
+    expect(readdirSync(dir)).toEqual([]); // both done: nothing left to deliver a third time
   });
 });
