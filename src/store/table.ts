@@ -15,6 +15,11 @@ export const TABLE_SCHEMA = {
   partitionKey: 'pk',
   sortKey: 'sk',
   index: { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+  /**
+   * Sparse index of the token records: only token items carry `tokpk`, so the daily pass and `find`
+   * read tokens without scanning the audit trail that shares the table.
+   */
+  tokenIndex: { name: 'tokens', partitionKey: 'tokpk', sortKey: 'toksk' },
   ttlAttribute: 'ttl',
 } as const;
 
@@ -50,12 +55,27 @@ export async function ensureTable(options: StoreOptions): Promise<void> {
     if (!(err instanceof ResourceNotFoundException) && (err as { name?: string }).name !== 'ResourceNotFoundException')
       throw err;
   }
-  const { partitionKey: pk, sortKey: sk, index } = TABLE_SCHEMA;
+  const { partitionKey: pk, sortKey: sk, index, tokenIndex } = TABLE_SCHEMA;
+  const gsi = (i: { name: string; partitionKey: string; sortKey: string }) => ({
+    IndexName: i.name,
+    KeySchema: [
+      { AttributeName: i.partitionKey, KeyType: 'HASH' as const },
+      { AttributeName: i.sortKey, KeyType: 'RANGE' as const },
+    ],
+    Projection: { ProjectionType: 'ALL' as const },
+  });
   await client.send(
     new CreateTableCommand({
       TableName: options.tableName,
       BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [pk, sk, index.partitionKey, index.sortKey].map((n) => ({
+      AttributeDefinitions: [
+        pk,
+        sk,
+        index.partitionKey,
+        index.sortKey,
+        tokenIndex.partitionKey,
+        tokenIndex.sortKey,
+      ].map((n) => ({
         AttributeName: n,
         AttributeType: 'S',
       })),
@@ -63,16 +83,7 @@ export async function ensureTable(options: StoreOptions): Promise<void> {
         { AttributeName: pk, KeyType: 'HASH' },
         { AttributeName: sk, KeyType: 'RANGE' },
       ],
-      GlobalSecondaryIndexes: [
-        {
-          IndexName: index.name,
-          KeySchema: [
-            { AttributeName: index.partitionKey, KeyType: 'HASH' },
-            { AttributeName: index.sortKey, KeyType: 'RANGE' },
-          ],
-          Projection: { ProjectionType: 'ALL' },
-        },
-      ],
+      GlobalSecondaryIndexes: [gsi(index), gsi(tokenIndex)],
     }),
   );
 }
