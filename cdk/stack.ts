@@ -184,6 +184,7 @@ export class TokenOpsStack extends Stack {
     out('DeadLetterQueueUrl', this.jobs.deadLetterQueue.queueUrl, 'Jobs that failed every retry');
     out('ScheduleDeadLetterQueueUrl', this.scheduleDlq.queueUrl, 'Scheduled runs that failed every retry');
     out('AlarmTopicArn', this.monitoring.topic.topicArn, 'SNS topic of the alarms: subscribe to it');
+    out('DashboardName', this.monitoring.dashboard.dashboard.dashboardName, 'CloudWatch dashboard of the stack');
     out('SlackSecretName', config.secrets.slack, 'Fill with {"signingSecret": "...", "botToken": "xoxb-..."}');
     out(
       'ConnectionSecretNames',

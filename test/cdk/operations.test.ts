@@ -1,4 +1,4 @@
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -104,6 +104,16 @@ describe('alarms that arrive', () => {
         Threshold: 1,
         TreatMissingData: 'notBreaching',
       });
+    }
+  });
+
+  it('explains every alarm in the README troubleshooting table', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const table = readme.slice(readme.indexOf('### When something fails'));
+    for (const a of alarms()) {
+      const id = String(a.AlarmName).replace(/^TokenOpsTest-/, '');
+      const documented = table.includes(`\`${id}\``) || (/Throttles$/.test(id) && table.includes('`…Throttles`'));
+      expect(documented, id).toBe(true);
     }
   });
 
