@@ -20,7 +20,9 @@ async function init(): Promise<JobRunner> {
   const config = await loadConfigFile(env.configFile);
   const source = awsSecretSource();
   const [slack, key] = await Promise.all([slackSecrets(config, source), fingerprintKey(config, source)]);
-  const stores = dynamoStores(documentClient({ tableName: env.table, endpoint: env.dynamoEndpoint }), env.table);
+  const stores = dynamoStores(documentClient({ tableName: env.table, endpoint: env.dynamoEndpoint }), env.table, {
+    auditRetentionDays: config.auditRetentionDays,
+  });
   const queue = new SqsQueue(new SQSClient({}), env.queueUrl as string);
   return composeWorker({
     config,

@@ -41,6 +41,7 @@ export async function startWithConfig(
   const stores = dynamoStores(
     documentClient({ tableName: dynamo.tableName, endpoint: dynamo.endpoint }),
     dynamo.tableName,
+    { auditRetentionDays: config.auditRetentionDays },
   );
   const queue = new InProcessQueue();
   const { runner } = composeWorker({
