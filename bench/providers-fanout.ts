@@ -3,7 +3,7 @@
  * Triton and Cobalt paging) must take no longer than 1.2× the slowest single connection's own
  * sequential page chain, i.e. the fan-out adds (almost) nothing to the unavoidable part.
  */
-import type { RecordedRequest } from '../test/simulators/base.js';
+import type { RecordedRequest } from '../src/local/simulators/base.js';
 import { ProviderRegistry } from '../src/providers/registry.js';
 import { BENCH_DEPS, LATENCY_MS, Replayer, startFleet, type Fleet } from './fanout-fleet.js';
 import { median, round2, timed, type BenchResult } from './types.js';
