@@ -40,8 +40,7 @@ export class DynamoAuditStore implements AuditStore {
 
   async put(record: AuditRecord): Promise<void> {
     // TTL counts from the record's own time, so a late (re-queued) write does not extend its life.
-    const ttl =
-      this.retentionDays === undefined ? undefined : ttlIn(this.retentionDays * 86400, Date.parse(record.at));
+    const ttl = this.retentionDays === undefined ? undefined : ttlIn(this.retentionDays * 86400, Date.parse(record.at));
     await guarded('write the audit record', () =>
       this.db.send(
         new PutCommand({

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mailtrapConnection, type ConnectionConfig } from '../../../src/providers/config.js';
 import { ProviderRegistry } from '../../../src/providers/registry.js';
-import { startMailtrapSimulator, type MailtrapSimulator } from '../../simulators/mailtrap.js';
+import { startMailtrapSimulator, type MailtrapSimulator } from '../../../src/local/simulators/mailtrap.js';
 import { caught } from '../../support/errors.js';
 
 // A credential put into the secret store reaches the adapters without a restart: the registry asks
