@@ -1,7 +1,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-import { TABLE_SCHEMA } from '../../src/store/table.js';
+import { TABLE_SCHEMA } from '../../src/store/schema.js';
 
 /** Name of the main table's audit/owner index (audit by month, tokens by owner). */
 export const AUDIT_INDEX = TABLE_SCHEMA.index.name;

@@ -1,11 +1,14 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ACCESS_LOG_FIELDS } from '../../cdk/constructs/slack-endpoint.js';
 import { METRIC } from '../../src/core/telemetry.js';
 import { acknowledgements, findings } from './fixtures/nag.js';
 import { fixtureDoc, synthStack } from './fixtures/synth.js';
+
+// Synthesis (esbuild, cdk-nag, a tsx child process) runs on a shared machine: give it minutes, not 30 s.
+vi.setConfig({ testTimeout: 300_000, hookTimeout: 300_000 });
 
 // Operability of the stack: alarms that can reach their topic, the metrics they watch, tracing, the
 // access log, and the defaults a brand-new account needs. No bundling: these read the template only.

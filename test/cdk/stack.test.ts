@@ -3,12 +3,15 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Token, type CfnResource } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { acknowledgements, findings } from './fixtures/nag.js';
 import { fixtureDoc, synthStack } from './fixtures/synth.js';
 import { TABLE_SCHEMA } from '../../src/store/table.js';
 import { PLACEHOLDER_NOTE } from '../../cdk/constructs/app-secrets.js';
+
+// Synthesis (esbuild, cdk-nag, a tsx child process) runs on a shared machine: give it minutes, not 30 s.
+vi.setConfig({ testTimeout: 300_000, hookTimeout: 300_000 });
 
 // Synthesising with real esbuild bundling costs seconds: do it once, with no AWS credentials in
 // sight, and share the result across every assertion below.
