@@ -313,8 +313,8 @@ describe('tokenops stack IAM', () => {
   it('lets the schedule only enqueue the periodic jobs (and use its dead-letter queue)', () => {
     expect(statementsOf('schedule')).toEqual([
       logs('schedule'),
-      xray(),
       { Effect: 'Allow', Action: 'sqs:SendMessage', Resource: ref(synth.stack.scheduleDlq.queueArn) },
+      xray(),
       enqueue(),
     ]);
   });
