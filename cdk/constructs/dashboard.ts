@@ -81,8 +81,8 @@ export class OpsDashboard extends Construct {
       graph('Time to kill a token (ms, p90)', [search(METRIC.timeToKill, ['provider'], 'p90', 'time to kill')]),
       graph('Rate-limit waits (ms, sum)', [search(METRIC.rateLimitWait, ['provider'], 'Sum', 'waited')]),
       graph(
-        'Fan-out connections, function errors',
-        [search(METRIC.bulkProgress, ['outcome'], 'Sum', 'connections')],
+        'Fan-out connection errors, function errors',
+        [search(METRIC.connectionErrors, ['provider'], 'Sum', 'connection errors')],
         Object.values(p.functions).map((f) => f.metricErrors({ period: PERIOD })),
       ),
     );

@@ -18,8 +18,8 @@ export const METRIC = {
   timeToKill: 'TimeToKill',
   /** Audit notices that could not be posted nor re-queued; service dimension only: alarmed. */
   auditNoticesDropped: 'AuditNoticesDropped',
-  /** Connections a fan-out job (list or find over every connection) finished; dimension `outcome`. */
-  bulkProgress: 'BulkConnections',
+  /** Connections that failed inside a fan-out (list or find over several connections); dimension `provider`. */
+  connectionErrors: 'ConnectionErrors',
 } as const;
 
 /** How a job ended, as a metric dimension: low cardinality on purpose. */
@@ -33,7 +33,7 @@ export interface Telemetry {
   rateLimitWait(provider: string, ms: number): void;
   timeToKill(provider: string, ms: number): void;
   auditNoticeDropped(): void;
-  bulkConnection(outcome: 'ok' | 'failed'): void;
+  connectionError(provider: string): void;
 }
 
 /** Telemetry that records nothing (local runs without a metrics sink). */
@@ -44,7 +44,7 @@ export const noTelemetry: Telemetry = {
   rateLimitWait: () => {},
   timeToKill: () => {},
   auditNoticeDropped: () => {},
-  bulkConnection: () => {},
+  connectionError: () => {},
 };
 
 /** HTTP status as a metric dimension: 429 on its own (rate limits), else its class. */

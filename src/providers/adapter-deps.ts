@@ -1,4 +1,5 @@
 import type { Dispatcher } from 'undici';
+import type { Telemetry } from '../core/telemetry.js';
 
 /** What every adapter needs besides its connection config. */
 export interface AdapterDeps {
@@ -8,6 +9,8 @@ export interface AdapterDeps {
   dispatcher?: Dispatcher;
   /** Retry tuning override (tests make backoff fast). */
   retry?: { maxRetries?: number; retryBaseMs?: number; maxRetryAfterMs?: number };
+  /** Where provider calls and rate-limit waits are counted. @default none */
+  telemetry?: Pick<Telemetry, 'providerCall' | 'rateLimitWait'> | undefined;
   /** Clock. @default () => new Date() */
   now?: () => Date;
 }

@@ -2,6 +2,7 @@ import { Agent, request, type Dispatcher } from 'undici';
 import { RateLimitedError, TokenOpsError, type ErrorCode } from '../core/errors.js';
 import { PROVIDER_LABELS, type ProviderType } from '../core/token.js';
 import { redact } from '../core/secret.js';
+import { statusClass, type Telemetry } from '../core/telemetry.js';
 
 /** Anything with zod's `safeParse` (classic or mini). */
 export interface Schema<T> {
@@ -32,6 +33,8 @@ export interface HttpClientOptions {
   dispatcher?: Dispatcher;
   /** Injected for tests of the retry policy. @default setTimeout */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Counts every attempt by status class and every rate-limit wait. @default none */
+  telemetry?: Pick<Telemetry, 'providerCall' | 'rateLimitWait'> | undefined;
 }
 
 /** One request. `op` labels it in errors and logs; the URL never appears there. */
@@ -128,7 +131,8 @@ const CODE_TEXT: Record<string, string> = {
  */
 export class HttpClient {
   readonly provider: ProviderType;
-  readonly #o: Required<Omit<HttpClientOptions, 'errorMessage'>> & Pick<HttpClientOptions, 'errorMessage'>;
+  readonly #o: Required<Omit<HttpClientOptions, 'errorMessage' | 'telemetry'>> &
+    Pick<HttpClientOptions, 'errorMessage' | 'telemetry'>;
   readonly #base: URL;
 
   constructor(options: HttpClientOptions) {
@@ -173,6 +177,7 @@ export class HttpClient {
         last = err;
         const wait = this.#retryDelay(err, attempt);
         if (attempt === attempts || wait === undefined || req.signal?.aborted) break;
+        if (err instanceof RateLimitedError) this.#o.telemetry?.rateLimitWait(this.provider, wait);
         await this.#o.sleep(wait, req.signal);
       }
     }
@@ -208,8 +213,10 @@ export class HttpClient {
         signal: AbortSignal.any(signals),
       });
     } catch (err) {
+      this.#o.telemetry?.providerCall(this.provider, statusClass(undefined));
       throw this.#networkError(req, err);
     }
+    this.#o.telemetry?.providerCall(this.provider, statusClass(res.statusCode));
     let text: string;
     try {
       text = await res.body.text();

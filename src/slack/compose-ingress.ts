@@ -36,6 +36,8 @@ export function composeIngress(args: {
   queue: JobQueue;
   fingerprintKey: () => Promise<string>;
   log: Log;
+  /** The current request's correlation id (see IngressDeps). */
+  correlationId?: () => string;
 }): App {
   const { config, slack } = args;
   const app = new App({
@@ -63,6 +65,7 @@ export function composeIngress(args: {
     connections: config.connections.map((c) => ({ provider: c.provider, connection: c.name })),
     fingerprintKey: args.fingerprintKey,
     log: args.log,
+    correlationId: args.correlationId,
   });
   return app;
 }

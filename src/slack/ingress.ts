@@ -41,13 +41,18 @@ export interface IngressDeps {
   /** Turns a pasted secret in `/token find` into its fingerprint before it is queued. */
   fingerprintKey: () => Promise<string>;
   log: Log;
+  /**
+   * The correlation id of the request being handled. On Lambda the handler picks it per invocation
+   * and puts it on every log line; the listeners use the same one. @default a new id per request
+   */
+  correlationId?: (() => string) | undefined;
 }
 
 const NO_CREATE = 'your roles do not allow creating tokens on any provider. Ask your tokenops admin for access.';
 const QUEUE_DOWN = 'tokenops could not take the request right now, so nothing was done. Try again in a moment.';
 
 /** A short id for one request, shown to the user on a failure and carried by every log line. */
-const newCorrelationId = (): string => randomUUID().slice(0, 13);
+export const newCorrelationId = (): string => randomUUID().slice(0, 13);
 
 /** The job for a command a user asked for. */
 function commandJob(id: string, correlationId: string, origin: JobOrigin, command: Command): Job {
@@ -63,6 +68,7 @@ const ephemeral = (view: View): Record<string, unknown> => ({ response_type: 'ep
  */
 export function registerListeners(app: App, deps: IngressDeps): void {
   const access = new Access(deps);
+  const nextCorrelationId = deps.correlationId ?? newCorrelationId;
   /** Why the command is refused to the user, or undefined when it is allowed. */
   const refusalOf = async (userId: string, teamId: string, c: Command): Promise<string | undefined> => {
     const need = permissionFor(c);
@@ -109,7 +115,7 @@ export function registerListeners(app: App, deps: IngressDeps): void {
   };
 
   app.command('/token', async ({ command, ack, client }: SlackCommandMiddlewareArgs & AllMiddlewareArgs) => {
-    const correlationId = newCorrelationId();
+    const correlationId = nextCorrelationId();
     const parsed = parseCommand(command.text);
     if (!parsed.ok) return ack(ephemeral(errorView(parsed.error, { usage: parsed.usage })));
     let c = parsed.command;
@@ -194,7 +200,7 @@ export function registerListeners(app: App, deps: IngressDeps): void {
     async ({ body, action }: ButtonArgs) =>
       enqueue({
         id: body.trigger_id,
-        correlationId: newCorrelationId(),
+        correlationId: nextCorrelationId(),
         createdAt: new Date().toISOString(),
         origin: originOf(body),
         kind: 'approval',
@@ -205,7 +211,7 @@ export function registerListeners(app: App, deps: IngressDeps): void {
   /** Every button, by action id. One Bolt listener serves them all: Bolt runs each listener's middleware on every request. */
   const buttons: Record<string, (a: ButtonArgs) => Promise<void>> = {
     async revoke_confirm({ body, action, respond }) {
-      const correlationId = newCorrelationId();
+      const correlationId = nextCorrelationId();
       const origin = originOf(body, true);
       const { ref: refText, reason } = JSON.parse(action.value ?? '{}') as { ref?: string; reason?: string };
       const ref = await hashed(parseRef(refText ?? ''));
@@ -245,7 +251,7 @@ export function registerListeners(app: App, deps: IngressDeps): void {
       await buttons[args.action.action_id]?.(args as ButtonArgs);
     } catch (err) {
       // The click was acked already: tell the person, or a revoke would silently not happen.
-      const correlationId = newCorrelationId();
+      const correlationId = nextCorrelationId();
       deps.log.error('button failed', { actionId: args.action.action_id, correlationId, error: (err as Error).name });
       const view = errorView(QUEUE_DOWN, { correlationId });
       await args
@@ -265,7 +271,7 @@ export function registerListeners(app: App, deps: IngressDeps): void {
       responseUrl: meta.responseUrl,
     };
     const c = result.command;
-    const correlationId = newCorrelationId();
+    const correlationId = nextCorrelationId();
     const refusal = await refusalOf(origin.userId, origin.teamId, c).catch(
       () => 'Slack could not confirm who you are.',
     );

@@ -1,3 +1,4 @@
+import type { Telemetry } from '../core/telemetry.js';
 import type { JobQueue } from '../commands/job.js';
 import type { AppConfig } from '../config/schema.js';
 import type { SlackSecrets } from '../config/load.js';
@@ -24,6 +25,8 @@ export function composeWorker(args: {
   resolveCredentials: CredentialResolver;
   log: Log;
   adapterDeps?: Partial<AdapterDeps>;
+  /** Operational metrics; provider calls are reported through the adapters' HTTP clients. */
+  telemetry?: Telemetry;
 }): { runner: JobRunner; registry: ProviderRegistry } {
   const { config } = args;
   const client = slackClient({
@@ -34,7 +37,7 @@ export function composeWorker(args: {
   });
   const registry = new ProviderRegistry(
     config.connections,
-    { fingerprintKey: args.fingerprintKey, ...args.adapterDeps },
+    { fingerprintKey: args.fingerprintKey, telemetry: args.telemetry, ...args.adapterDeps },
     args.resolveCredentials,
   );
   const runner = new JobRunner({
@@ -52,6 +55,8 @@ export function composeWorker(args: {
     }),
     queue: args.queue,
     log: args.log,
+    expiryReminderDays: config.expiryReminderDays,
+    telemetry: args.telemetry,
   });
   return { runner, registry };
 }

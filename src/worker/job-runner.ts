@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { AuditRecord } from '../core/audit.js';
 import { TokenOpsError } from '../core/errors.js';
 import type { Log, Notifier } from '../core/ports.js';
+import { noTelemetry, type Telemetry } from '../core/telemetry.js';
 import { PROVIDER_LABELS } from '../core/token.js';
 import { COMMAND_TRAITS } from '../commands/access.js';
 import type { Job, JobQueue } from '../commands/job.js';
@@ -13,6 +14,7 @@ import { renderReply } from '../slack/render.js';
 import { approvalDecidedView, approvalRequestView, auditNoticeView, secretDmView, type View } from '../slack/views.js';
 import { message, section } from '../slack/views/blocks.js';
 import { code, mention, safe } from '../slack/mrkdwn.js';
+import { jobLabel, reportCommand } from './job-metrics.js';
 
 export type { Log } from '../core/ports.js';
 
@@ -23,6 +25,10 @@ export interface JobRunnerDeps extends UseCaseDeps {
   log: Log;
   /** How long a claimed job is ours before a redelivery may take it over. @default 5 min */
   leaseMs?: number;
+  /** Days before expiry when owners are reminded (config `expiryReminderDays`). @default 14 */
+  expiryReminderDays?: number;
+  /** Operational metrics (EMF on AWS). @default none */
+  telemetry?: Telemetry;
 }
 
 /** True when running a job again after a crash cannot mint a second token. */
@@ -45,7 +51,11 @@ const MAX_AUDIT_POST_ATTEMPTS = 12;
 
 /** Runs jobs from the queue: each acts once, answers the requester and posts its audit notices. */
 export class JobRunner {
-  constructor(private readonly deps: JobRunnerDeps) {}
+  readonly #telemetry: Telemetry;
+
+  constructor(private readonly deps: JobRunnerDeps) {
+    this.#telemetry = deps.telemetry ?? noTelemetry;
+  }
 
   /** The log with the job's correlation id (the one the user sees on a failure) and id on every line. */
   #log(job: Job): Log {
@@ -83,6 +93,7 @@ export class JobRunner {
         throw err;
       }
       this.#log(job).error('job failed', { kind: job.kind, error: (err as Error).name });
+      this.#telemetry.job(jobLabel(job), 'failed');
       summary = 'failed';
     }
     await this.deps.stores.claims.complete(job.id, summary).catch(() => undefined);
@@ -104,12 +115,20 @@ export class JobRunner {
       case 'command':
         return this.#command(job);
       case 'audit_post':
+        // A refused change arrives from the ingress as its audit notice: the refusal happened there.
+        if (job.attempt === 0 && job.record.outcome === 'refused') this.#telemetry.refusal('ingress');
         await this.#postAudit(job.record, job.attempt, job);
         return 'posted';
-      case 'approval':
-        return this.#approval(job);
-      case 'schedule':
-        return this.#schedule(job.task);
+      case 'approval': {
+        const outcome = await this.#approval(job);
+        this.#telemetry.job('approval', outcome === 'refused' ? 'refused' : 'ok');
+        return outcome;
+      }
+      case 'schedule': {
+        const done = await this.#schedule(job.task);
+        this.#telemetry.job(job.task, 'ok');
+        return done;
+      }
     }
   }
 
@@ -127,6 +146,7 @@ export class JobRunner {
       reply: reply.kind,
       ...(reply.kind === 'error' ? { code: reply.code } : {}),
     });
+    reportCommand(this.#telemetry, job, reply);
     await this.#reply(job, reply);
     for (const record of ctx.audit) await this.#postAudit(record, 0, job, ctx.stored.has(record.id));
     return reply.kind;
@@ -161,8 +181,10 @@ export class JobRunner {
       if (!stored) await this.deps.stores.audit.putIfAbsent(record).catch(() => undefined);
       await this.deps.output.postAudit(auditNoticeView(record));
     } catch {
-      if (attempt >= MAX_AUDIT_POST_ATTEMPTS)
+      if (attempt >= MAX_AUDIT_POST_ATTEMPTS) {
+        this.#telemetry.auditNoticeDropped();
         return this.#log(job).error('audit notice dropped', { auditId: record.id });
+      }
       this.#log(job).warn('audit notice not posted, re-queued', { auditId: record.id, attempt });
       const retry: Job = {
         id: `audit-${record.id}-${attempt + 1}`,
@@ -283,7 +305,7 @@ export class JobRunner {
   async #schedule(task: 'expiry_reminders' | 'stale_report'): Promise<string> {
     const now = new Date();
     if (task === 'expiry_reminders') {
-      const due = await dueReminders(this.deps.stores.tokens, now, 14);
+      const due = await dueReminders(this.deps.stores.tokens, now, this.deps.expiryReminderDays ?? 14);
       for (const t of due) {
         const text = `:alarm_clock: Your token ${code(t.ref, 300)} (${safe(t.name, 200)}) expires ${safe(t.expiresAt ?? '', 40)}. Rotate it with ${code(`/token rotate ${t.ref}`, 400)}.`;
         await this.deps.output
