@@ -1,5 +1,6 @@
 import type { Dispatcher } from 'undici';
 import type { Telemetry } from '../core/telemetry.js';
+import type { RateGateFactory } from '../core/rate-limit.js';
 
 /** What every adapter needs besides its connection config. */
 export interface AdapterDeps {
@@ -11,6 +12,8 @@ export interface AdapterDeps {
   retry?: { maxRetries?: number; retryBaseMs?: number; maxRetryAfterMs?: number };
   /** Where provider calls and rate-limit waits are counted. @default none */
   telemetry?: Pick<Telemetry, 'providerCall' | 'rateLimitWait'> | undefined;
+  /** Shared rate limits per credential (DynamoDB token buckets). @default none: no throttling */
+  rateGates?: RateGateFactory | undefined;
   /** Clock. @default () => new Date() */
   now?: () => Date;
 }

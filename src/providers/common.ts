@@ -146,6 +146,7 @@ export function connectionHttp(
     timeoutMs: conn.timeoutMs,
     dispatcher: deps.dispatcher,
     telemetry: deps.telemetry,
+    gate: deps.rateGates?.(conn.provider, conn.name),
     ...deps.retry,
   });
 }
