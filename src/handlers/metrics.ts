@@ -9,7 +9,12 @@ import { METRIC, type Telemetry } from '../core/telemetry.js';
  * end of each invocation.
  */
 export function powertoolsTelemetry(metrics: Metrics = new Metrics()): Telemetry & { flush(): void } {
-  const count = (name: string, dims: Record<string, string>, value = 1, unit = MetricUnit.Count): void => {
+  const count = (
+    name: string,
+    dims: Record<string, string>,
+    value = 1,
+    unit: (typeof MetricUnit)[keyof typeof MetricUnit] = MetricUnit.Count,
+  ): void => {
     const single = metrics.singleMetric();
     for (const [k, v] of Object.entries(dims)) single.addDimension(k, v);
     single.addMetric(name, unit, value);

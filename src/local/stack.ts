@@ -8,6 +8,7 @@ import { InProcessQueue } from '../queue/in-process.js';
 import { composeWorker } from '../worker/compose.js';
 import { composeIngress } from '../slack/compose-ingress.js';
 import type { Log } from '../core/ports.js';
+import type { Telemetry } from '../core/telemetry.js';
 import type { JobRunner } from '../worker/job-runner.js';
 import { dynamoStores, type Stores } from '../store/dynamo-store.js';
 import { DynamoRateLimiter } from '../store/rate-buckets.js';
@@ -39,6 +40,8 @@ export interface LocalStackOptions {
   delayScale?: number;
   /** Adapter retry tuning (tests make backoff fast). */
   retry?: { maxRetries?: number; retryBaseMs?: number; maxRetryAfterMs?: number };
+  /** Where the worker reports its metrics (CloudWatch EMF on AWS). @default nowhere */
+  telemetry?: Telemetry;
 }
 
 /** The running local stack: the real app with local edges. */
@@ -135,6 +138,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     queue,
     resolveCredentials: credentialResolver(),
     log,
+    telemetry: options.telemetry,
     adapterDeps: { rateGates, ...(options.retry ? { retry: options.retry } : {}) },
   });
   queue.consume((job) => runner.run(job));
