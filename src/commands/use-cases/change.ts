@@ -162,7 +162,9 @@ export async function rotateToken(ctx: UseCaseContext, ref: Ref, reason: string 
         }
       },
     });
-    const how = adapter.capabilities.rotate.mode === 'emulated' ? adapter.capabilities.rotate.how : undefined;
+    const how =
+      result.fallback ??
+      (adapter.capabilities.rotate.mode === 'emulated' ? adapter.capabilities.rotate.how : undefined);
     const fate = fateText(result.old);
     await remember(ctx, result.issued);
     // The record names the rotated token: its REF, name and last 4; the new one is in the detail.
