@@ -2,7 +2,7 @@ import { AwsLambdaReceiver, LogLevel } from '@slack/bolt';
 import { lambdaEnv } from '../config/env.js';
 import { fingerprintKey, loadConfigFile, slackSecrets } from '../config/load.js';
 import { composeIngress } from '../slack/compose-ingress.js';
-import { newCorrelationId } from '../slack/ingress.js';
+import { newCorrelationId } from '../slack/listeners/kit.js';
 import { awsEnv, liteSecretSource, liteSqsQueue } from './aws-lite.js';
 import { powertoolsLog } from './logger.js';
 

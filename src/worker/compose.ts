@@ -1,4 +1,3 @@
-import type { Telemetry } from '../core/telemetry.js';
 import type { JobQueue } from '../commands/job.js';
 import type { AppConfig } from '../config/schema.js';
 import type { SlackSecrets } from '../config/load.js';
@@ -8,6 +7,7 @@ import type { Stores } from '../store/dynamo-store.js';
 import { policyGroups } from '../core/policy.js';
 import { SlackDirectory } from '../slack/directory.js';
 import type { Log } from '../core/ports.js';
+import type { Telemetry } from '../core/telemetry.js';
 import { JobRunner } from './job-runner.js';
 import { SlackOutput } from '../slack/output.js';
 import { slackClient } from '../slack/web-client.js';
@@ -52,10 +52,11 @@ export function composeWorker(args: {
       approvalsChannel: config.slack.approvalsChannel,
       apiUrl: config.slack.apiUrl,
       timeoutMs: config.slack.timeoutMs,
+      log: args.log,
     }),
     queue: args.queue,
     log: args.log,
-    expiryReminderDays: config.expiryReminderDays,
+    reminderDays: config.expiryReminderDays,
     telemetry: args.telemetry,
   });
   return { runner, registry };

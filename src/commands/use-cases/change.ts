@@ -50,7 +50,7 @@ async function remember(ctx: UseCaseContext, issued: IssuedToken): Promise<void>
       createdAt: ctx.now().toISOString(),
       expiresAt: s.expiresAt ?? undefined,
     })
-    .catch(() => undefined); // the audit record still names it
+    .catch(ctx.dropped('token index write')); // the audit record still names it
 }
 
 /** Revokes a token whose secret could not be delivered, and says how that went. */
@@ -175,7 +175,9 @@ export async function rotateToken(ctx: UseCaseContext, ref: Ref, reason: string 
       detail: `new token ${result.issued.summary.ref} (…${result.issued.secret.last4}); ${fate}`,
     });
     if (result.old.fate !== 'expires_later' && result.old.fate !== 'retire_failed')
-      await ctx.deps.stores.tokens.markRevoked(refText, ctx.now().toISOString()).catch(() => undefined);
+      await ctx.deps.stores.tokens
+        .markRevoked(refText, ctx.now().toISOString())
+        .catch(ctx.dropped('token index revoke mark'));
     return {
       kind: 'secret_sent',
       action: 'rotated',
@@ -231,7 +233,9 @@ export async function revokeToken(ctx: UseCaseContext, ref: Ref, reason: string 
       last4: result.summary?.last4,
       detail: how,
     });
-    await ctx.deps.stores.tokens.markRevoked(refText, ctx.now().toISOString()).catch(() => undefined);
+    await ctx.deps.stores.tokens
+      .markRevoked(refText, ctx.now().toISOString())
+      .catch(ctx.dropped('token index revoke mark'));
     return {
       kind: 'change_done',
       action: 'revoke',
