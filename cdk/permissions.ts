@@ -2,7 +2,7 @@ import { PolicyStatement, type Role } from 'aws-cdk-lib/aws-iam';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import type { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
-import { AUDIT_INDEX } from './constructs/data-store.js';
+import { AUDIT_INDEX, TOKEN_INDEX } from './constructs/data-store.js';
 
 /** The resources whose access the functions need, with the ARNs the statements name. */
 export interface AccessTargets {
@@ -35,7 +35,7 @@ export function grantIngress(role: Role, t: AccessTargets): void {
 
 /**
  * The worker does the provider work: every secret, the main table (the calls src/store makes:
- * Get/Put/Update, Query, and Scan for the daily token pass) and its audit index, and enqueueing
+ * Get/Put/Update and Query; no Scan) and its two indexes, and enqueueing
  * (retried audit posts). Consuming from the queue is granted by the event source mapping, not here.
  */
 export function grantJobRunner(role: Role, t: AccessTargets): void {
@@ -49,10 +49,15 @@ export function grantJobRunner(role: Role, t: AccessTargets): void {
   allow(
     role,
     'MainTableReadWrite',
-    ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query', 'dynamodb:Scan'],
+    ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
     [t.table.tableArn],
   );
-  allow(role, 'AuditIndexQuery', ['dynamodb:Query'], [`${t.table.tableArn}/index/${AUDIT_INDEX}`]);
+  allow(
+    role,
+    'IndexQuery',
+    ['dynamodb:Query'],
+    [AUDIT_INDEX, TOKEN_INDEX].map((i) => `${t.table.tableArn}/index/${i}`),
+  );
 }
 
 /** The schedule only queues the periodic jobs; the worker runs them. */

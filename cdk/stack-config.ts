@@ -47,23 +47,43 @@ export const deploySchema = z.object({
     burstLimit: 40,
   }),
   /**
-   * Reserved concurrency per function; `false` reserves none (accounts whose concurrency quota is
-   * still the new-account 10 cannot reserve any). @default {ingress: 10, worker: 5, schedule: 1, leaks: 2}
+   * Reserved concurrency per function, or `false` for none. None by default: an account whose Lambda
+   * concurrency quota is still the new-account 10 cannot reserve any (AWS keeps 10 unreserved).
+   * @default false
    */
   reservedConcurrency: z._default(
-    z.union([
-      z.literal(false),
-      z.object({
+    z.union([z.literal(false), z.object({
         ingress: positiveInt,
         worker: positiveInt,
         schedule: positiveInt,
         leaks: z._default(positiveInt, 2),
       }),
     ]),
-    { ingress: 10, worker: 5, schedule: 1, leaks: 2 },
+    false,
   ),
+  /**
+   * Most worker instances the job queue may run at once when nothing is reserved (2 to 1000), so a
+   * burst of jobs cannot take every execution the ingress needs within Slack's 3 s. @default 5
+   */
+  workerMaxConcurrency: z._default(z.number().check(z.int(), z.gte(2), z.lte(1000)), 5),
+  /**
+   * Name of the DynamoDB table. A fixed name makes CloudFormation refuse any change that would replace
+   * the table, instead of building a new empty one and orphaning the retained old one.
+   * @default "<stackName>-data"
+   */
+  tableName: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_.-]{3,255}$/, 'must be a DynamoDB table name'))),
   /** An email address subscribed to the alarm topic (confirm the subscription mail). */
   alarmEmail: z.optional(z.string().check(z.email())),
+  /**
+   * Also deliver alarms to a Slack channel through AWS Chatbot. Authorise the workspace once in the
+   * AWS Chatbot console first; ids are `T…` (workspace) and `C…` (channel).
+   */
+  alarmSlack: z.optional(
+    z.object({
+      workspaceId: z.string().check(z.regex(/^[A-Z0-9]{9,11}$/, 'must be a Slack workspace id (T…)')),
+      channelId: z.string().check(z.regex(/^[A-Z0-9]{9,11}$/, 'must be a Slack channel id (C…)')),
+    }),
+  ),
   /** Tags put on every resource. */
   tags: z._default(z.record(z.string(), z.string()), {}),
 });

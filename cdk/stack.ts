@@ -30,6 +30,9 @@ export interface TokenOpsStackProps extends StackProps {
   handlersDir?: string;
 }
 
+/** The `service` of every log line and the default dimension of every metric. */
+export const SERVICE_NAME = 'tokenops';
+
 // Sizing. The ingress gets more memory for the CPU share it brings: its cold start runs inside Slack's 3 s.
 const SIZING: Record<HandlerName, { memorySize: number; timeout: Duration }> = {
   ingress: { memorySize: 1024, timeout: Duration.seconds(10) },
@@ -48,6 +51,11 @@ export class TokenOpsStack extends Stack {
   readonly endpoint: SlackEndpoint;
   readonly monitoring: Monitoring;
 
+  /** CloudWatch namespace of the functions' EMF metrics: one per stack, so two stacks never mix. */
+  get metricsNamespace(): string {
+    return `tokenops/${this.stackName}`;
+  }
+
   constructor(scope: Construct, id: string, props: TokenOpsStackProps) {
     super(scope, id, { description: 'tokenops: Slack ChatOps bot for API tokens', ...props });
     const { config } = props;
@@ -55,7 +63,7 @@ export class TokenOpsStack extends Stack {
     Tags.of(this).add('app', 'tokenops');
     for (const [k, v] of Object.entries(config.deploy.tags)) Tags.of(this).add(k, v);
 
-    this.data = new DataStore(this, 'Data');
+    this.data = new DataStore(this, 'Data', { tableName: config.deploy.tableName ?? `${this.stackName}-data` });
     this.secrets = new AppSecrets(this, 'Secrets', config.secrets);
     this.jobs = new JobQueue(this, 'Jobs', { workerTimeout: SIZING.worker.timeout });
     this.scheduleDlq = deadLetterQueue(this, 'ScheduleDlq', 'the scheduled runs');
@@ -71,6 +79,11 @@ export class TokenOpsStack extends Stack {
     this.wireWorker(config);
     this.wireSchedule(config);
     this.monitoring = new Monitoring(this, 'Monitoring', {
+      alarmPrefix: this.stackName,
+      metricsNamespace: this.metricsNamespace,
+      serviceName: SERVICE_NAME,
+      ingress: this.functions.ingress.fn,
+      api: this.endpoint.api,
       functions: {
         Ingress: this.functions.ingress.fn,
         Worker: this.functions.worker.fn,
@@ -80,6 +93,7 @@ export class TokenOpsStack extends Stack {
       deadLetterQueues: { JobDlq: this.jobs.deadLetterQueue, ScheduleDlq: this.scheduleDlq },
       jobQueue: this.jobs.queue,
       alarmEmail: config.deploy.alarmEmail,
+      alarmSlack: config.deploy.alarmSlack,
     });
     this.addOutputs(config);
   }
@@ -108,7 +122,8 @@ export class TokenOpsStack extends Stack {
       TOKENOPS_CONFIG_FILE: `${LAMBDA_TASK_ROOT}/${BUNDLED_CONFIG_NAME}`,
       TOKENOPS_TABLE: this.data.table.tableName,
       TOKENOPS_QUEUE_URL: this.jobs.queue.queueUrl,
-      POWERTOOLS_SERVICE_NAME: 'tokenops',
+      POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+      POWERTOOLS_METRICS_NAMESPACE: this.metricsNamespace,
       POWERTOOLS_LOG_LEVEL: props.config.deploy.logLevel,
       NODE_OPTIONS: '--enable-source-maps',
     };
@@ -140,13 +155,14 @@ export class TokenOpsStack extends Stack {
   /** Worker: fed by the queue, reporting per-message failures so one bad job does not retry a batch. */
   private wireWorker(config: StackConfig): void {
     const reserved = config.deploy.reservedConcurrency;
-    const cap = reserved === false ? undefined : reserved.worker;
+    // Never poll faster than the reserved concurrency can run (Lambda's minimum cap is 2); with nothing
+    // reserved, cap the worker so a burst of jobs leaves executions for the ingress.
+    const cap = reserved === false ? config.deploy.workerMaxConcurrency : reserved.worker;
     this.functions.worker.fn.addEventSource(
       new SqsEventSource(this.jobs.queue, {
         batchSize: 5,
         reportBatchItemFailures: true,
-        // Lambda's minimum is 2; never poll faster than the reserved concurrency can run.
-        maxConcurrency: cap !== undefined && cap >= 2 ? cap : undefined,
+        maxConcurrency: cap >= 2 ? cap : undefined,
       }),
     );
   }
@@ -176,6 +192,7 @@ export class TokenOpsStack extends Stack {
     out('DeadLetterQueueUrl', this.jobs.deadLetterQueue.queueUrl, 'Jobs that failed every retry');
     out('ScheduleDeadLetterQueueUrl', this.scheduleDlq.queueUrl, 'Scheduled runs that failed every retry');
     out('AlarmTopicArn', this.monitoring.topic.topicArn, 'SNS topic of the alarms: subscribe to it');
+    out('DashboardName', this.monitoring.dashboard.dashboard.dashboardName, 'CloudWatch dashboard of the stack');
     out('SlackSecretName', config.secrets.slack, 'Fill with {"signingSecret": "...", "botToken": "xoxb-..."}');
     out(
       'ConnectionSecretNames',
@@ -191,10 +208,10 @@ export class TokenOpsStack extends Stack {
 /** cdk-nag Serverless findings that do not apply to how each function is invoked. */
 function acknowledgeFunctionFindings(functions: Record<HandlerName, AppFunction>): void {
   for (const f of Object.values(functions)) {
-    // Correlation ids in Powertools' structured logs trace a request; X-Ray would need xray:Put* on "*".
-    Validations.of(f.fn).acknowledge({
-      id: 'Serverless-LambdaTracing',
-      reason: 'Requests are traced by correlation id in structured logs; X-Ray needs a wildcard IAM grant.',
+    // Active tracing adds xray:PutTraceSegments/PutTelemetryRecords on "*" to the role.
+    Validations.of(f.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permission: only "*".',
     });
   }
   Validations.of(functions.leaks.fn).acknowledge({

@@ -1,6 +1,6 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -65,6 +65,9 @@ export class AppFunction extends Construct {
       memorySize: props.memorySize,
       timeout: props.timeout,
       reservedConcurrentExecutions: props.reservedConcurrency,
+      // Lambda records each invocation (init included) in X-Ray without any code in the bundle; the
+      // worker adds its own subsegments (Powertools Tracer) for provider calls.
+      tracing: Tracing.ACTIVE,
       role: this.role,
       logGroup: this.logGroup,
       environment: props.environment,

@@ -78,8 +78,11 @@ export class SlackEndpoint extends Construct {
 }
 
 // Structured access log: enough to trace a request to the ingress logs, nothing from the body.
-const ACCESS_LOG_FIELDS = {
+// `requestId` is API Gateway's id (the ingress logs it as `apiRequestId`); `lambdaRequestId` is the
+// invocation's id, which Powertools logs as `function_request_id` on every ingress line.
+export const ACCESS_LOG_FIELDS = {
   requestId: '$context.requestId',
+  lambdaRequestId: '$context.integration.requestId',
   ip: '$context.identity.sourceIp',
   requestTime: '$context.requestTime',
   httpMethod: '$context.httpMethod',
@@ -88,5 +91,7 @@ const ACCESS_LOG_FIELDS = {
   protocol: '$context.protocol',
   responseLength: '$context.responseLength',
   integrationLatency: '$context.integrationLatency',
+  responseLatency: '$context.responseLatency',
+  integrationStatus: '$context.integration.integrationStatus',
   integrationError: '$context.integrationErrorMessage',
 };

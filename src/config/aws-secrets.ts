@@ -28,7 +28,7 @@ export function awsSecretSource(maxAgeSeconds = 300): SecretSource {
       if ('tokenopsPlaceholder' in value)
         throw new TokenOpsError(
           'config',
-          `The secret ${name} is not filled in yet; see README.md, "Fill the secrets".`,
+          `The secret ${name} is not filled in yet; see README.md, "Filling the secrets".`,
         );
       return value;
     },

@@ -101,6 +101,11 @@ export const appConfigSchema = z.object({
   connections: z.array(connectionSchema).check(z.minLength(1)),
   /** Days before expiry when the schedule reminds owners. @default 14 */
   expiryReminderDays: z._default(z.number().check(z.int(), z.positive()), 14),
+  /**
+   * Days the audit trail keeps a record before DynamoDB's TTL deletes it (within about two days).
+   * Leave it out to keep every record for good. Point-in-time recovery covers only the last 35 days.
+   */
+  auditRetentionDays: z.optional(z.number().check(z.int(), z.gte(30))),
   /** Incident response settings. @default leak reports proposed, intake off until a secret is set */
   incident: z._default(incidentSchema, { leakPolicy: {} }),
 });

@@ -10,6 +10,7 @@ import { composeIngress } from '../slack/compose-ingress.js';
 import { withDoor } from '../slack/door.js';
 import { JOB_BUDGET_MS } from '../handlers/batch.js';
 import type { Log } from '../core/ports.js';
+import type { Telemetry } from '../core/telemetry.js';
 import type { JobRunner } from '../worker/job-runner.js';
 import { dynamoStores, type Stores } from '../store/dynamo-store.js';
 import { DynamoRateLimiter } from '../store/rate-buckets.js';
@@ -53,6 +54,8 @@ export interface LocalStackOptions {
   directoryBudgetMs?: number;
   /** Adapter retry tuning (tests make backoff fast). */
   retry?: { maxRetries?: number; retryBaseMs?: number; maxRetryAfterMs?: number };
+  /** Where the worker reports its metrics (CloudWatch EMF on AWS). @default nowhere */
+  telemetry?: Telemetry;
   /** Leak policy per provider. @default Mailtrap and Vector Charts autoRevoke, the rest propose */
   leakPolicy?: AppConfig['incident']['leakPolicy'];
 }
@@ -162,6 +165,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     queue,
     resolveCredentials: credentialResolver(),
     log,
+    telemetry: options.telemetry,
     adapterDeps: { rateGates, ...(options.retry ? { retry: options.retry } : {}) },
   });
   // Each job gets the time budget the Lambda worker gives it (a create waits out a short Retry-After).

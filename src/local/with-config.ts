@@ -42,7 +42,7 @@ export async function startWithConfig(
   const key = await fingerprintKey(config);
   const dynamo = await startLocalDynamo({ path: o.dataDir });
   const db = documentClient({ tableName: dynamo.tableName, endpoint: dynamo.endpoint });
-  const stores = dynamoStores(db, dynamo.tableName);
+  const stores = dynamoStores(db, dynamo.tableName, { auditRetentionDays: config.auditRetentionDays });
   const queue = new InProcessQueue();
   const { runner } = composeWorker({
     config,

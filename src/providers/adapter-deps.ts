@@ -1,4 +1,5 @@
 import type { Dispatcher } from 'undici';
+import type { Telemetry } from '../core/telemetry.js';
 import type { RateGateFactory } from '../core/rate-limit.js';
 
 /** What every adapter needs besides its connection config. */
@@ -9,6 +10,8 @@ export interface AdapterDeps {
   dispatcher?: Dispatcher;
   /** Retry tuning override (tests make backoff fast). */
   retry?: { maxRetries?: number; retryBaseMs?: number; maxRetryAfterMs?: number };
+  /** Where provider calls and rate-limit waits are counted. @default none */
+  telemetry?: Pick<Telemetry, 'providerCall' | 'rateLimitWait'> | undefined;
   /** Shared rate limits per credential (DynamoDB token buckets). @default none: no throttling */
   rateGates?: RateGateFactory | undefined;
   /** Clock. @default () => new Date() */

@@ -165,6 +165,7 @@ export function connectionHttp(
     rateLimitWindowMs: o.rateLimitWindowMs,
     timeoutMs: conn.timeoutMs,
     dispatcher: deps.dispatcher,
+    telemetry: deps.telemetry,
     gate: deps.rateGates?.(conn.provider, conn.name),
     ...deps.retry,
   });

@@ -4,6 +4,7 @@ import type { RequestGate } from '../core/rate-limit.js';
 import { PROVIDER_LABELS, type ProviderType } from '../core/token.js';
 import { remainingMs } from '../core/deadline.js';
 import { redact } from '../core/secret.js';
+import { statusClass, type Telemetry } from '../core/telemetry.js';
 
 /** Anything with zod's `safeParse` (classic or mini). */
 export interface Schema<T> {
@@ -40,6 +41,8 @@ export interface HttpClientOptions {
   dispatcher?: Dispatcher;
   /** Injected for tests of the retry policy. @default setTimeout */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Counts every attempt by status class and every rate-limit wait. @default none */
+  telemetry?: Pick<Telemetry, 'providerCall' | 'rateLimitWait'> | undefined;
   /** The credential's shared rate limit: every attempt waits for it, and a 429/509 slows it down. */
   gate?: RequestGate | undefined;
 }
@@ -140,8 +143,8 @@ const CODE_TEXT: Record<string, string> = {
  */
 export class HttpClient {
   readonly provider: ProviderType;
-  readonly #o: Required<Omit<HttpClientOptions, 'errorMessage' | 'gate'>> &
-    Pick<HttpClientOptions, 'errorMessage' | 'gate'>;
+  readonly #o: Required<Omit<HttpClientOptions, 'errorMessage' | 'telemetry' | 'gate'>> &
+    Pick<HttpClientOptions, 'errorMessage' | 'telemetry' | 'gate'>;
   readonly #base: URL;
 
   constructor(options: HttpClientOptions) {
@@ -193,6 +196,7 @@ export class HttpClient {
         const wait =
           idempotent || err instanceof RateLimitedError ? this.#retryDelay(err, attempt, idempotent) : undefined;
         if (attempt === attempts || wait === undefined || req.signal?.aborted) break;
+        if (err instanceof RateLimitedError) this.#o.telemetry?.rateLimitWait(this.provider, wait);
         await this.#o.sleep(wait, req.signal);
       }
     }
@@ -245,8 +249,10 @@ export class HttpClient {
         signal: AbortSignal.any(signals),
       });
     } catch (err) {
+      this.#o.telemetry?.providerCall(this.provider, statusClass(undefined));
       throw this.#networkError(req, err);
     }
+    this.#o.telemetry?.providerCall(this.provider, statusClass(res.statusCode));
     let text: string;
     try {
       text = await res.body.text();

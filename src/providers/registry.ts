@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { TokenOpsError } from '../core/errors.js';
 import { PROVIDER_LABELS, type ProviderAdapter, type ProviderType } from '../core/token.js';
 import type { AdapterDeps } from './adapter-deps.js';
@@ -29,11 +30,14 @@ export type CredentialResolver = (conn: ConnectionConfig) => Promise<ConnectionC
 
 /**
  * Every configured connection, by provider and name. Adapters are built lazily on first use, so a
- * cold start pays only for the connections a command touches, and credentials are fetched then.
+ * cold start pays only for the connections a command touches. Credentials are resolved on every use
+ * (the secret source caches them for a bounded time, 5 minutes on AWS), and an adapter is rebuilt
+ * when they changed: a credential put into Secrets Manager takes effect without a deploy.
  */
 export class ProviderRegistry {
   readonly #configs: ConnectionConfig[];
-  readonly #adapters = new Map<string, Promise<ProviderAdapter>>();
+  /** Built adapters, with a digest of the credentials they were built with (never the values). */
+  readonly #adapters = new Map<string, { digest: string; adapter: ProviderAdapter }>();
 
   constructor(
     configs: readonly ConnectionConfig[],
@@ -72,19 +76,21 @@ export class ProviderRegistry {
     throw new TokenOpsError('bad_command', `${label} has several connections; name one: ${names}.`);
   }
 
-  /** The adapter of one connection (built and cached on first use). */
+  /** The adapter of one connection: cached while its credentials stay the same. */
   async adapter(provider: ProviderType, connection?: string): Promise<ProviderAdapter> {
     const name = this.resolveConnection(provider, connection);
     const key = `${provider}:${name}`;
-    let pending = this.#adapters.get(key);
-    if (!pending) {
-      const conn = this.#configs.find((c) => c.provider === provider && c.name === name) as ConnectionConfig;
-      pending = this.resolve(conn).then((resolved) => createAdapter(resolved, this.deps));
-      // A failed credential fetch must not be cached forever.
-      pending.catch(() => this.#adapters.delete(key));
-      this.#adapters.set(key, pending);
-    }
-    return pending;
+    const conn = this.#configs.find((c) => c.provider === provider && c.name === name) as ConnectionConfig;
+    // A failed fetch throws here and caches nothing, so the next use tries again.
+    const resolved = await this.resolve(conn);
+    const digest = createHash('sha256')
+      .update(JSON.stringify(resolved.credentials ?? null))
+      .digest('base64');
+    const cached = this.#adapters.get(key);
+    if (cached?.digest === digest) return cached.adapter;
+    const adapter = createAdapter(resolved, this.deps);
+    this.#adapters.set(key, { digest, adapter });
+    return adapter;
   }
 
   /** Adapters of every connection, or of one provider's connections. */

@@ -46,6 +46,8 @@ export function composeIngress(args: {
   log: Log;
   /** What one authorization may spend on Slack. @default INGRESS_DIRECTORY_BUDGET_MS */
   directoryBudgetMs?: number;
+  /** The current request's correlation id (see IngressDeps). */
+  correlationId?: () => string;
 }): App {
   const { config, slack } = args;
   const app = new App({
@@ -79,6 +81,7 @@ export function composeIngress(args: {
     ownCredentials: configuredOwnCredentials(config.connections),
     fingerprintKey: args.fingerprintKey,
     log: args.log,
+    correlationId: args.correlationId,
   });
   return app;
 }

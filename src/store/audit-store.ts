@@ -9,6 +9,7 @@ import type { AuditOutcome, AuditRecord } from '../core/audit.js';
 import type { AuditStore } from '../core/ports.js';
 import type { ProviderType } from '../core/token.js';
 import { INDEX, guarded, isConditionFailure } from './dynamo-util.js';
+import { ttlIn } from './table.js';
 
 /** Months (YYYY-MM) from `since` to now: the audit GSI is bucketed by month to spread its partitions. */
 export function monthsSince(since: string, now = new Date()): string[] {
@@ -33,9 +34,13 @@ export class DynamoAuditStore implements AuditStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly table: string,
+    /** Days DynamoDB keeps a record (TTL); undefined keeps it for good. */
+    private readonly retentionDays?: number | undefined,
   ) {}
 
   async put(record: AuditRecord): Promise<void> {
+    // TTL counts from the record's own time, so a late (re-queued) write does not extend its life.
+    const ttl = this.retentionDays === undefined ? undefined : ttlIn(this.retentionDays * 86400, Date.parse(record.at));
     await guarded('write the audit record', () =>
       this.db.send(
         new PutCommand({
@@ -45,6 +50,7 @@ export class DynamoAuditStore implements AuditStore {
             sk: 'A',
             gsi1pk: `AUDIT#${record.at.slice(0, 7)}`,
             gsi1sk: `${record.at}#${record.id}`,
+            ...(ttl === undefined ? {} : { ttl }),
             ...record,
           },
           ConditionExpression: 'attribute_not_exists(pk)',
@@ -130,7 +136,7 @@ export class DynamoAuditStore implements AuditStore {
 }
 
 function toAudit(item: Record<string, unknown>): AuditRecord {
-  const { pk: _pk, sk: _sk, gsi1pk: _g, gsi1sk: _s, ...rest } = item;
+  const { pk: _pk, sk: _sk, gsi1pk: _g, gsi1sk: _s, ttl: _t, ...rest } = item;
   return rest as unknown as AuditRecord;
 }
 

@@ -9,10 +9,14 @@ export { monthsSince } from './audit-store.js';
 
 export type { Stores } from '../core/ports.js';
 
-/** Builds the stores over one table. */
-export function dynamoStores(db: DynamoDBDocumentClient, table: string): Stores {
+/** Builds the stores over one table; audit records expire after `auditRetentionDays` when set. */
+export function dynamoStores(
+  db: DynamoDBDocumentClient,
+  table: string,
+  options: { auditRetentionDays?: number | undefined } = {},
+): Stores {
   return {
-    audit: new DynamoAuditStore(db, table),
+    audit: new DynamoAuditStore(db, table, options.auditRetentionDays),
     tokens: new DynamoTokenIndex(db, table),
     approvals: new DynamoApprovalStore(db, table),
     claims: new DynamoJobClaims(db, table),

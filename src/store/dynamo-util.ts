@@ -4,6 +4,8 @@ import { TABLE_SCHEMA } from './table.js';
 
 /** The audit/owner index of the one table. */
 export const INDEX = TABLE_SCHEMA.index.name;
+/** The sparse index of token records. */
+export const TOKEN_INDEX = TABLE_SCHEMA.tokenIndex.name;
 
 /** Wraps store failures in one typed error, so callers can fail closed or carry on. */
 export async function guarded<T>(what: string, fn: () => Promise<T>): Promise<T> {
@@ -22,6 +24,6 @@ export const isConditionFailure = (err: unknown): boolean =>
 
 /** An item without its key attributes: the record it stores. */
 export function strip<T>(item: Record<string, unknown>): T {
-  const { pk: _pk, sk: _sk, gsi1pk: _g, gsi1sk: _s, ttl: _t, ...rest } = item;
+  const { pk: _pk, sk: _sk, gsi1pk: _g, gsi1sk: _s, tokpk: _tp, toksk: _ts, ttl: _t, ...rest } = item;
   return rest as T;
 }

@@ -7,16 +7,8 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
-/**
- * The one table's key schema. The CDK stack declares the same names; keep them in step
- * (test/cdk asserts it).
- */
-export const TABLE_SCHEMA = {
-  partitionKey: 'pk',
-  sortKey: 'sk',
-  index: { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
-  ttlAttribute: 'ttl',
-} as const;
+export { TABLE_SCHEMA } from './schema.js';
+import { TABLE_SCHEMA } from './schema.js';
 
 /** Where the store lives: a table name and, locally, an endpoint (dynalite). */
 export interface StoreOptions {
@@ -50,12 +42,27 @@ export async function ensureTable(options: StoreOptions): Promise<void> {
     if (!(err instanceof ResourceNotFoundException) && (err as { name?: string }).name !== 'ResourceNotFoundException')
       throw err;
   }
-  const { partitionKey: pk, sortKey: sk, index } = TABLE_SCHEMA;
+  const { partitionKey: pk, sortKey: sk, index, tokenIndex } = TABLE_SCHEMA;
+  const gsi = (i: { name: string; partitionKey: string; sortKey: string }) => ({
+    IndexName: i.name,
+    KeySchema: [
+      { AttributeName: i.partitionKey, KeyType: 'HASH' as const },
+      { AttributeName: i.sortKey, KeyType: 'RANGE' as const },
+    ],
+    Projection: { ProjectionType: 'ALL' as const },
+  });
   await client.send(
     new CreateTableCommand({
       TableName: options.tableName,
       BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [pk, sk, index.partitionKey, index.sortKey].map((n) => ({
+      AttributeDefinitions: [
+        pk,
+        sk,
+        index.partitionKey,
+        index.sortKey,
+        tokenIndex.partitionKey,
+        tokenIndex.sortKey,
+      ].map((n) => ({
         AttributeName: n,
         AttributeType: 'S',
       })),
@@ -63,16 +70,7 @@ export async function ensureTable(options: StoreOptions): Promise<void> {
         { AttributeName: pk, KeyType: 'HASH' },
         { AttributeName: sk, KeyType: 'RANGE' },
       ],
-      GlobalSecondaryIndexes: [
-        {
-          IndexName: index.name,
-          KeySchema: [
-            { AttributeName: index.partitionKey, KeyType: 'HASH' },
-            { AttributeName: index.sortKey, KeyType: 'RANGE' },
-          ],
-          Projection: { ProjectionType: 'ALL' },
-        },
-      ],
+      GlobalSecondaryIndexes: [gsi(index), gsi(tokenIndex)],
     }),
   );
 }

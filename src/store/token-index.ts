@@ -2,13 +2,15 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
-  ScanCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import type { Revocation, TokenIndex, TokenRecord } from '../core/ports.js';
 import type { ProviderType } from '../core/token.js';
-import { INDEX, guarded, isConditionFailure, strip } from './dynamo-util.js';
+import { INDEX, TOKEN_INDEX, guarded, isConditionFailure, strip } from './dynamo-util.js';
+
+/** The one partition of the sparse token index: token records are few (hundreds), and read together. */
+const TOKEN_PARTITION = 'TOKEN';
 
 export class DynamoTokenIndex implements TokenIndex {
   constructor(
@@ -26,6 +28,8 @@ export class DynamoTokenIndex implements TokenIndex {
             sk: 'T',
             gsi1pk: `OWNER#${record.owner}`,
             gsi1sk: record.createdAt,
+            tokpk: TOKEN_PARTITION,
+            toksk: `${record.createdAt}#${record.ref}`,
             ...record,
           },
         }),
@@ -54,16 +58,18 @@ export class DynamoTokenIndex implements TokenIndex {
     return (res.Items ?? []).map((i) => strip<TokenRecord>(i));
   }
 
+  /** Every token record, from the sparse token index: the audit items sharing the table are never read. */
   async all(): Promise<TokenRecord[]> {
     const out: TokenRecord[] = [];
     let start: Record<string, unknown> | undefined;
     do {
       const res = await guarded('read the tokens', () =>
         this.db.send(
-          new ScanCommand({
+          new QueryCommand({
             TableName: this.table,
-            FilterExpression: 'begins_with(pk, :p)',
-            ExpressionAttributeValues: { ':p': 'TOKEN#' },
+            IndexName: TOKEN_INDEX,
+            KeyConditionExpression: 'tokpk = :t',
+            ExpressionAttributeValues: { ':t': TOKEN_PARTITION },
             ExclusiveStartKey: start,
           }),
         ),

@@ -1,6 +1,7 @@
 import type { AuditRecord } from '../core/audit.js';
 import { dropped } from '../core/dropped.js';
 import type { Log, Notifier, Stores } from '../core/ports.js';
+import type { Telemetry } from '../core/telemetry.js';
 import { auditPostJob, type Job, type JobQueue } from '../commands/job.js';
 import { auditNoticeView, type View } from '../slack/views.js';
 
@@ -18,7 +19,14 @@ export function auditRetryDelaySeconds(attempt: number): number {
  * not land is re-queued with a growing delay until it does (or is dropped, logged, after 12 tries).
  */
 export class AuditNotices {
-  constructor(private readonly deps: { stores: Stores; output: Notifier<View>; queue: JobQueue }) {}
+  constructor(
+    private readonly deps: {
+      stores: Stores;
+      output: Notifier<View>;
+      queue: JobQueue;
+      telemetry?: Pick<Telemetry, 'auditNoticeDropped'> | undefined;
+    },
+  ) {}
 
   /** Posts one record's notice; `stored` says the use case already wrote the record. */
   async post(record: AuditRecord, attempt: number, job: Job, log: Log, stored = false): Promise<void> {
@@ -28,7 +36,10 @@ export class AuditNotices {
         await this.deps.stores.audit.putIfAbsent(record).catch(dropped(log, 'audit record write', job.correlationId));
       await this.deps.output.postAudit(auditNoticeView(record));
     } catch {
-      if (attempt >= MAX_AUDIT_POST_ATTEMPTS) return log.error('audit notice dropped', { auditId: record.id });
+      if (attempt >= MAX_AUDIT_POST_ATTEMPTS) {
+        this.deps.telemetry?.auditNoticeDropped();
+        return log.error('audit notice dropped', { auditId: record.id });
+      }
       log.warn('audit notice not posted, re-queued', { auditId: record.id, attempt });
       const head = { id: `audit-${record.id}-${attempt + 1}`, correlationId: job.correlationId, origin: job.origin };
       await this.deps.queue.send(auditPostJob(head, record, attempt + 1), {

@@ -7,6 +7,7 @@ import type { Stores } from '../store/dynamo-store.js';
 import { policyGroups } from '../core/policy.js';
 import { SlackDirectory } from '../slack/directory.js';
 import type { Log } from '../core/ports.js';
+import type { Telemetry } from '../core/telemetry.js';
 import { JobRunner, type JobRunnerDeps } from './job-runner.js';
 import { LeakIntake, type LeakIntakeDeps } from './leak-intake.js';
 import { SlackOutput } from '../slack/output.js';
@@ -25,6 +26,8 @@ export interface WorkerArgs {
   resolveCredentials: CredentialResolver;
   log: Log;
   adapterDeps?: Partial<AdapterDeps>;
+  /** Operational metrics; provider calls are reported through the adapters' HTTP clients. */
+  telemetry?: Telemetry;
 }
 
 /** Builds the worker's job runner: adapters, stores, Slack output, all behind their ports. */
@@ -55,7 +58,7 @@ function workerDeps(args: WorkerArgs): JobRunnerDeps {
   });
   const registry = new ProviderRegistry(
     config.connections,
-    { fingerprintKey: args.fingerprintKey, ...args.adapterDeps },
+    { fingerprintKey: args.fingerprintKey, telemetry: args.telemetry, ...args.adapterDeps },
     args.resolveCredentials,
   );
   return {
@@ -83,5 +86,6 @@ function workerDeps(args: WorkerArgs): JobRunnerDeps {
     queue: args.queue,
     log: args.log,
     reminderDays: config.expiryReminderDays,
+    telemetry: args.telemetry,
   };
 }

@@ -2,6 +2,7 @@ import { withDeadline } from '../core/deadline.js';
 import { TokenOpsError } from '../core/errors.js';
 import { dropped } from '../core/dropped.js';
 import type { Log, Notifier } from '../core/ports.js';
+import { noTelemetry, type Telemetry } from '../core/telemetry.js';
 import { COMMAND_TRAITS } from '../commands/access.js';
 import type { Job, JobOf, JobQueue } from '../commands/job.js';
 import type { Reply } from '../commands/reply.js';
@@ -22,6 +23,7 @@ import { publishHome } from './home.js';
 import { AuditNotices } from './audit-notices.js';
 import { runScheduledTask } from './schedule.js';
 import { deliverSecretTo } from './secret-delivery.js';
+import { jobLabel, reportCommand } from './job-metrics.js';
 
 export type { Log } from '../core/ports.js';
 
@@ -33,6 +35,8 @@ export interface JobRunnerDeps extends UseCaseDeps {
   leaseMs?: number;
   /** Expiry reminders go out this many days ahead. @default 14 */
   reminderDays?: number;
+  /** Operational metrics (EMF on AWS). @default none */
+  telemetry?: Telemetry;
 }
 
 /** True when running a job again after a crash cannot mint a second token. */
@@ -80,8 +84,11 @@ const INTERRUPTED =
 export class JobRunner {
   readonly #notices: AuditNotices;
 
+  readonly #telemetry: Telemetry;
+
   constructor(private readonly deps: JobRunnerDeps) {
     this.#notices = new AuditNotices(deps);
+    this.#telemetry = deps.telemetry ?? noTelemetry;
   }
 
   /** The log with the job's correlation id (the one the user sees on a failure) and id on every line. */
@@ -134,6 +141,7 @@ export class JobRunner {
         throw err;
       }
       log.error('job failed', { kind: job.kind, error: (err as Error).name });
+      this.#telemetry.job(jobLabel(job), 'failed');
       summary = 'failed';
       // A click is answered even when its job fails (the approvals store went away mid-way).
       if (job.kind === 'approval') await this.#reply(job, this.#notRecorded());
@@ -159,13 +167,20 @@ export class JobRunner {
       case 'command':
         return this.#command(job);
       case 'audit_post':
+        // A refused change arrives from the ingress as its audit notice: the refusal happened there.
+        if (job.attempt === 0 && job.record.outcome === 'refused') this.#telemetry.refusal('ingress');
         await this.#notices.post(job.record, job.attempt, job, this.#log(job));
         return 'posted';
-      case 'approval':
-        return this.#approval(job);
+      case 'approval': {
+        const outcome = await this.#approval(job);
+        this.#telemetry.job('approval', outcome === 'refused' ? 'refused' : 'ok');
+        return outcome;
+      }
       case 'schedule': {
         const deps = { ...this.deps, reminderDays: this.deps.reminderDays ?? 14 };
-        return runScheduledTask(deps, job.task, this.#log(job), this.deps.now?.());
+        const done = await runScheduledTask(deps, job.task, this.#log(job), this.deps.now?.());
+        this.#telemetry.job(job.task, 'ok');
+        return done;
       }
       case 'home':
         return publishHome(this.deps, this.#context(job), job);
@@ -210,6 +225,7 @@ export class JobRunner {
       reply: reply.kind,
       ...(reply.kind === 'error' ? { code: reply.code } : {}),
     });
+    reportCommand(this.#telemetry, job, reply);
     await this.#reply(job, reply);
     await this.#notices.postAll(ctx.audit, ctx.stored, job, this.#log(job));
     // A change made from the Home tab (or approved later) shows there at once.

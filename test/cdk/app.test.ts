@@ -3,9 +3,12 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { stringify } from 'yaml';
 import { fixtureDoc } from './fixtures/synth.js';
+
+// Synthesis (esbuild, cdk-nag, a tsx child process) runs on a shared machine: give it minutes, not 30 s.
+vi.setConfig({ testTimeout: 300_000, hookTimeout: 300_000 });
 
 // cdk/app.ts as the CDK CLI runs it (`npx tsx cdk/app.ts`, context in CDK_CONTEXT_JSON), in a clean
 // environment: no AWS credentials, no default account or region.

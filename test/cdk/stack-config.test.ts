@@ -43,7 +43,9 @@ describe('stack config', () => {
       logRetentionDays: 90,
       scheduleExpression: 'cron(0 8 * * ? *)',
       throttle: { rateLimit: 20, burstLimit: 40 },
-      reservedConcurrency: { ingress: 10, worker: 5, schedule: 1, leaks: 2 },
+      // Nothing reserved: a new account's concurrency quota of 10 cannot reserve any.
+      reservedConcurrency: false,
+      workerMaxConcurrency: 5,
       tags: {},
     });
   });

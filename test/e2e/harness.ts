@@ -2,6 +2,7 @@ import { afterAll, beforeAll } from 'vitest';
 import { startLocalStack, type LocalStack } from '../../src/local/stack.js';
 import type { Log } from '../../src/core/ports.js';
 import { PROVIDER_TYPES } from '../../src/core/token.js';
+import type { Telemetry } from '../../src/core/telemetry.js';
 
 /** Every log line the app wrote, as JSON text (to check that no secret ever reaches a log). */
 export const logLines: string[] = [];
@@ -12,12 +13,23 @@ const capture: Log = {
   error: (m, e) => logLines.push(JSON.stringify({ level: 'error', m, ...e })),
 };
 
+/** Every metric event the worker reported, as [event, ...args] (the Telemetry port, recorded). */
+export const telemetryEvents: [string, ...(string | number)[]][] = [];
+
+const recorder = new Proxy({} as Telemetry, {
+  get:
+    (_t, name: string) =>
+    (...args: (string | number)[]) =>
+      telemetryEvents.push([name, ...args]),
+});
+
 /** Starts the whole local stack for a suite: dynalite, simulators, Slack stand-in, ingress, queue, worker. */
 export function useStack(): () => LocalStack {
   let stack: LocalStack;
   beforeAll(async () => {
     stack = await startLocalStack({
       log: capture,
+      telemetry: recorder,
       delayScale: 0.001,
       retry: { maxRetries: 1, retryBaseMs: 5, maxRetryAfterMs: 50 },
     });

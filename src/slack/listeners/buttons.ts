@@ -5,7 +5,7 @@ import { dropped } from '../../core/dropped.js';
 import { parseRef, printRef } from '../../core/ref.js';
 import { fromIngressKit, interactionButtons } from '../interactions.js';
 import { confirmRevokeView, errorView, revokeKeptView } from '../views.js';
-import { QUEUE_DOWN, newCorrelationId, type IngressKit } from './kit.js';
+import { QUEUE_DOWN, nextCorrelationId, type IngressKit } from './kit.js';
 
 /** What a button listener gets from Bolt. */
 export type ButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
@@ -27,12 +27,12 @@ export function buttonHandlers(kit: IngressKit): Record<string, (a: ButtonArgs) 
   const decide =
     (decision: 'approved' | 'denied') =>
     async ({ body, action }: ButtonArgs): Promise<void> => {
-      const head = { id: body.trigger_id, correlationId: newCorrelationId(), origin: originOf(body) };
+      const head = { id: body.trigger_id, correlationId: nextCorrelationId(kit), origin: originOf(body) };
       await kit.enqueue(approvalJob(head, action.value ?? '', decision));
     };
   return {
     async revoke_confirm({ body, action, respond }) {
-      const correlationId = newCorrelationId();
+      const correlationId = nextCorrelationId(kit);
       const origin = originOf(body, true);
       const { ref: refText, reason } = JSON.parse(action.value ?? '{}') as { ref?: string; reason?: string };
       const ref = await kit.hashed(parseRef(refText ?? ''));
@@ -84,7 +84,7 @@ export function buttonsListener(kit: IngressKit): { ids: RegExp; listener: (args
     try {
       await handlers[args.action.action_id]?.(args);
     } catch (err) {
-      const correlationId = newCorrelationId();
+      const correlationId = nextCorrelationId(kit);
       const { log } = kit.deps;
       log.error('button failed', { actionId: args.action.action_id, correlationId, error: (err as Error).name });
       const view = errorView(QUEUE_DOWN, { correlationId });

@@ -1,7 +1,7 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs } from '@slack/bolt';
 import { commandJob, type JobOrigin } from '../../commands/job.js';
 import { commandFromModal, modalValues } from '../modal-submission.js';
-import { QUEUE_DOWN, newCorrelationId, type IngressKit } from './kit.js';
+import { QUEUE_DOWN, nextCorrelationId, type IngressKit } from './kit.js';
 
 type ViewArgs = SlackViewMiddlewareArgs & AllMiddlewareArgs;
 
@@ -18,7 +18,7 @@ export function createModalListener(kit: IngressKit): (args: ViewArgs) => Promis
       responseUrl: meta.responseUrl,
     };
     const c = result.command;
-    const correlationId = newCorrelationId();
+    const correlationId = nextCorrelationId(kit);
     const refusal = await kit
       .refusalOf(origin.userId, origin.teamId, c)
       .catch(() => 'Slack could not confirm who you are.');

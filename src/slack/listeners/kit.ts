@@ -29,6 +29,11 @@ export interface IngressDeps {
   /** Turns a pasted secret in `/token find` into its fingerprint before it is queued. */
   fingerprintKey: () => Promise<string>;
   log: Log;
+  /**
+   * The correlation id of the request being handled. On Lambda the handler picks it per invocation
+   * and puts it on every log line; the listeners use the same one. @default a new id per request
+   */
+  correlationId?: (() => string) | undefined;
 }
 
 /** The answer when the queue does not take a job. */
@@ -36,6 +41,9 @@ export const QUEUE_DOWN = 'tokenops could not take the request right now, so not
 
 /** A short id for one request, shown to the user on a failure and carried by every log line. */
 export const newCorrelationId = (): string => randomUUID().slice(0, 13);
+
+/** The request's correlation id: the one the Lambda handler set for this invocation, else a new one. */
+export const nextCorrelationId = (kit: IngressKit): string => (kit.deps.correlationId ?? newCorrelationId)();
 
 /** An ephemeral ack body. */
 export const ephemeral = (view: View): Record<string, unknown> => ({ response_type: 'ephemeral', ...view });

@@ -7,7 +7,7 @@ import { printRef } from '../../core/ref.js';
 import { fingerprint } from '../../core/secret.js';
 import { approvalMarks, createTargets, fromIngressKit } from '../interactions.js';
 import { confirmRevokeView, createModalView, errorView, helpView, workingView } from '../views.js';
-import { QUEUE_DOWN, ephemeral, newCorrelationId, type IngressKit } from './kit.js';
+import { QUEUE_DOWN, ephemeral, nextCorrelationId, type IngressKit } from './kit.js';
 
 type SlashArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 
@@ -19,7 +19,7 @@ const NO_FORM = 'Slack did not open the form in time. Type /token create again, 
 export function slashCommandListener(kit: IngressKit): (args: SlashArgs) => Promise<void> {
   return async (args) => {
     const { command, ack } = args;
-    const correlationId = newCorrelationId();
+    const correlationId = nextCorrelationId(kit);
     const parsed = parseCommand(command.text);
     if (!parsed.ok) return ack(ephemeral(errorView(parsed.error, { usage: parsed.usage })));
     let c = parsed.command;

@@ -1,3 +1,4 @@
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import type { AuditRecord } from '../../../src/core/audit.js';
 import { startLocalDynamo } from '../../../src/local/dynalite.js';
@@ -31,6 +32,50 @@ describe('DynamoDB store on dynalite', () => {
     expect((await audit.list({ since, provider: 'triton' })).map((r) => r.id)).toEqual([a.id]);
     const all = await audit.list({ since: new Date(Date.now() - 60 * 86400_000).toISOString() });
     expect(all.map((r) => r.id)).toEqual([b.id, a.id, old.id]);
+  });
+
+  it('gives audit records a TTL of auditRetentionDays from their own time, and none without it', async () => {
+    const kept = await dynamo.stores();
+    const expiring = await dynamo.stores({ auditRetentionDays: 400 });
+    const r = record({ at: '2026-01-10T12:00:00.000Z' });
+    await kept.audit.put(r);
+    await expiring.audit.put(r);
+    const raw = async (tableName: string) =>
+      (
+        await documentClient({ tableName, endpoint: dynamo.endpoint() }).send(
+          new GetCommand({ TableName: tableName, Key: { pk: `AUDIT#${r.id}`, sk: 'A' } }),
+        )
+      ).Item;
+    expect((await raw(kept.tableName))!.ttl).toBeUndefined();
+    expect((await raw(expiring.tableName))!.ttl).toBe(Date.parse(r.at) / 1000 + 400 * 86400);
+    // The record read back is the record: no key or TTL attributes leak into it.
+    expect(await expiring.audit.get(r.id)).toEqual(r);
+  });
+
+  it('reads every token record from the sparse token index, never the audit items beside them', async () => {
+    const s = await dynamo.stores();
+    for (let i = 0; i < 30; i++) await s.audit.put(record());
+    const token = {
+      ref: 'mailtrap:main/1',
+      provider: 'mailtrap' as const,
+      connection: 'main',
+      name: 'ci',
+      owner: 'U1',
+      fingerprint: 'fp',
+      last4: 'ab12',
+      createdAt: new Date().toISOString(),
+    };
+    await s.tokens.put(token);
+    expect(await s.tokens.all()).toEqual([token]);
+    const indexed = await documentClient({ tableName: s.tableName, endpoint: dynamo.endpoint() }).send(
+      new QueryCommand({
+        TableName: s.tableName,
+        IndexName: 'tokens',
+        KeyConditionExpression: 'tokpk = :t',
+        ExpressionAttributeValues: { ':t': 'TOKEN' },
+      }),
+    );
+    expect(indexed.Items?.map((i) => i.ref)).toEqual([token.ref]);
   });
 
   it('finishes a record with its outcome and refuses to overwrite an id', async () => {
