@@ -3,6 +3,7 @@ import { lambdaEnv } from '../config/env.js';
 import { fingerprintKey, loadConfigFile, slackSecrets } from '../config/load.js';
 import { composeIngress } from '../slack/compose-ingress.js';
 import { awsEnv, liteSecretSource, liteSqsQueue } from './aws-lite.js';
+import { httpsFetch } from './https-fetch.js';
 import { powertoolsLog } from './logger.js';
 
 type Handler = ReturnType<AwsLambdaReceiver['toHandler']>;
@@ -12,7 +13,8 @@ let ready: Promise<Handler> | undefined;
 
 /**
  * Cold start: config from the bundle, Slack secrets from Secrets Manager, no Slack call. The AWS
- * calls go through aws-lite.ts, not the SDK, and the bundle leaves out what Bolt's Lambda receiver
+ * calls go through aws-lite.ts, not the SDK, every HTTP call (AWS, Slack, respond()) over node:https
+ * rather than the global fetch (https-fetch.ts), and the bundle leaves out what Bolt's Lambda receiver
  * never runs (cdk/esbuild-options.ts): this is the function Slack waits on, 3 s at most.
  */
 async function init(): Promise<Handler> {
@@ -30,6 +32,7 @@ async function init(): Promise<Handler> {
     queue: liteSqsQueue(aws, env.queueUrl as string),
     fingerprintKey: () => (key ??= fingerprintKey(config, source)),
     log,
+    fetch: httpsFetch,
   });
   return receiver.toHandler();
 }

@@ -11,8 +11,11 @@ import type { Log } from './job-runner.js';
 // reach src/providers/* (adapters, undici), the store or the job runner. compose.ts re-exports it.
 
 /** Web API client options shared by Bolt's client and ours: bounded retries, short timeouts. */
-export function clientOptions(config: AppConfig): Record<string, unknown> {
+export function clientOptions(config: AppConfig, fetchFn?: typeof fetch): Record<string, unknown> {
   return {
+    // The ingress Lambda passes a node:https fetch (handlers/https-fetch.ts): the global one loads
+    // undici on the first Slack call of a cold start. Bolt uses it for respond() too.
+    ...(fetchFn ? { fetch: fetchFn } : {}),
     ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}),
     timeout: config.slack.timeoutMs,
     retryConfig: {
@@ -36,6 +39,8 @@ export function composeIngress(args: {
   queue: JobQueue;
   fingerprintKey: () => Promise<string>;
   log: Log;
+  /** The HTTP client of Bolt and its Web API client. @default the global fetch */
+  fetch?: typeof fetch;
 }): App {
   const { config, slack } = args;
   const app = new App({
@@ -45,7 +50,7 @@ export function composeIngress(args: {
     ...(config.slack.botId && config.slack.botUserId
       ? { botId: config.slack.botId, botUserId: config.slack.botUserId }
       : {}),
-    clientOptions: clientOptions(config),
+    clientOptions: clientOptions(config, args.fetch),
     logLevel: LogLevel.ERROR,
     // No listener keeps conversation state; Bolt's default store would look it up (and throw a
     // "not found" Error, stack trace and all) on every request.
