@@ -24,6 +24,19 @@ export default tseslint.config(
     },
   },
   {
+    // Shipped code never depends on test code (test/unit/architecture/layering.test.ts checks it too).
+    files: ['src/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'zod', message: "Use `import * as z from 'zod/mini'` (bundle size)." }],
+          patterns: [{ group: ['**/test/**'], message: 'src/ must not import test/: move the code into src/.' }],
+        },
+      ],
+    },
+  },
+  {
     files: ['bench/**', 'scripts/**', 'src/local/**', 'cdk/**'],
     rules: { 'no-console': 'off' },
   },

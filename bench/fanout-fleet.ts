@@ -3,12 +3,12 @@ import { PROVIDER_TYPES, type ProviderType } from '../src/core/token.js';
 import { parseOrThrow } from '../src/core/validation.js';
 import type { AdapterDeps } from '../src/providers/adapter-deps.js';
 import { connectionSchema, type ConnectionConfig } from '../src/providers/config.js';
-import type { ProviderSimulator, RecordedRequest } from '../test/simulators/base.js';
-import { startCobaltSimulator } from '../test/simulators/cobalt.js';
-import { startMailtrapSimulator } from '../test/simulators/mailtrap.js';
-import { startTritonSimulator } from '../test/simulators/triton.js';
-import { startVaultoroSimulator } from '../test/simulators/vaultoro.js';
-import { startVectorchartsSimulator } from '../test/simulators/vectorcharts.js';
+import type { ProviderSimulator, RecordedRequest } from '../src/local/simulators/base.js';
+import { startCobaltSimulator } from '../src/local/simulators/cobalt.js';
+import { startMailtrapSimulator } from '../src/local/simulators/mailtrap.js';
+import { startTritonSimulator } from '../src/local/simulators/triton.js';
+import { startVaultoroSimulator } from '../src/local/simulators/vaultoro.js';
+import { startVectorchartsSimulator } from '../src/local/simulators/vectorcharts.js';
 
 /** Simulated provider latency per request, as issue 2 specifies. */
 export const LATENCY_MS = 50;

@@ -6,7 +6,7 @@
  * Target ≤ 1.1×. (Replaying every page strictly in sequence would make a floor the fan-out never
  * pays, and flatter the ratio.)
  */
-import type { RecordedRequest } from '../test/simulators/base.js';
+import type { RecordedRequest } from '../src/local/simulators/base.js';
 import { portOf, recordServerTimings } from './fixtures/server-timing.js';
 import { ProviderRegistry } from '../src/providers/registry.js';
 import { BENCH_DEPS, LATENCY_MS, Replayer, startFleet, type Fleet } from './fanout-fleet.js';

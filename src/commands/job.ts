@@ -1,16 +1,8 @@
 import type { AuditRecord } from '../core/audit.js';
+import type { JobOrigin, JobQueue as QueuePort } from '../core/ports.js';
 import type { Command } from './command.js';
 
-/** Who started a job, and where to answer. */
-export interface JobOrigin {
-  userId: string;
-  teamId: string;
-  channelId: string;
-  /** Slack's response_url (valid 30 minutes, 5 uses). Absent for scheduled jobs. */
-  responseUrl?: string | undefined;
-  /** True when the answer should replace the message with the button that started it. */
-  replaceOriginal?: boolean | undefined;
-}
+export type { JobOrigin } from '../core/ports.js';
 
 /** A unit of work for the worker. Serialised into SQS: it never carries a secret. */
 export type Job = {
@@ -27,7 +19,5 @@ export type Job = {
   | { kind: 'schedule'; task: 'expiry_reminders' | 'stale_report' }
 );
 
-/** The port both queues implement: the in-process one (tests, local) and SQS (AWS). */
-export interface JobQueue {
-  send(job: Job, options?: { delaySeconds?: number }): Promise<void>;
-}
+/** The port both queues implement (core/ports.ts), for tokenops' jobs. */
+export type JobQueue = QueuePort<Job>;

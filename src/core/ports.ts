@@ -97,3 +97,48 @@ export interface UserFacts {
 export interface Directory {
   user(userId: string): Promise<UserFacts>;
 }
+
+/** Every store the use cases and the worker write to (DynamoDB on AWS and locally). */
+export interface Stores {
+  audit: AuditStore;
+  tokens: TokenIndex;
+  approvals: ApprovalStore;
+  claims: JobClaims;
+}
+
+/** The structured logger (Powertools Logger fits). Never given a secret or a provider's message. */
+export interface Log {
+  info(message: string, extra?: Record<string, unknown>): void;
+  warn(message: string, extra?: Record<string, unknown>): void;
+  error(message: string, extra?: Record<string, unknown>): void;
+}
+
+/** Who started a job, and where to answer. */
+export interface JobOrigin {
+  userId: string;
+  teamId: string;
+  channelId: string;
+  /** Slack's response_url (valid 30 minutes, 5 uses). Absent for scheduled jobs. */
+  responseUrl?: string | undefined;
+  /** True when the answer should replace the message with the button that started it. */
+  replaceOriginal?: boolean | undefined;
+}
+
+/** The queue jobs travel on: in-process (tests, local) or SQS (AWS). `J` is the job type (commands/job.ts). */
+export interface JobQueue<J> {
+  send(job: J, options?: { delaySeconds?: number }): Promise<void>;
+}
+
+/** Everything the worker says to people, as messages `M` (Block Kit views in src/slack). */
+export interface Notifier<M> {
+  /** Answers the person who asked (response_url, else ephemeral in the channel). */
+  respond(origin: JobOrigin, message: M): Promise<void>;
+  /** The one way a secret leaves: ephemeral, in the requester's DM with the bot. Throws `delivery_failed`. */
+  deliverSecret(userId: string, message: M): Promise<void>;
+  /** Posts to the audit channel. */
+  postAudit(message: M): Promise<void>;
+  /** Posts to the approvers' channel. */
+  postApproval(message: M): Promise<void>;
+  /** A plain notice (never a secret) to a user's DM. */
+  notifyUser(userId: string, message: M): Promise<void>;
+}

@@ -1,6 +1,6 @@
 import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
 import type { Job } from '../commands/job.js';
-import type { Log } from '../slack/job-runner.js';
+import type { Log } from '../core/ports.js';
 
 /** Runs each record's job; a failure marks only that record for redelivery (ReportBatchItemFailures). */
 export async function runBatch(

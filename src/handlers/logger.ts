@@ -1,5 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import type { Log } from '../slack/job-runner.js';
+import type { Log } from '../core/ports.js';
 
 /** The Powertools logger, adapted to the runner's Log port. The event itself is never logged. */
 export function powertoolsLog(serviceName = 'tokenops'): Log & { logger: Logger } {

@@ -6,7 +6,7 @@ import { TokenOpsError } from '../core/errors.js';
 import { DEMO_USERS, LOCAL } from './demo.js';
 import { startLocalStack } from './stack.js';
 import { startWithConfig } from './with-config.js';
-import type { Log } from '../slack/job-runner.js';
+import type { Log } from '../core/ports.js';
 
 const HELP = `Usage: npm start [-- options]
 

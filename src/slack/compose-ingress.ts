@@ -5,7 +5,7 @@ import type { SlackSecrets } from '../config/load.js';
 import { policyGroups } from '../core/policy.js';
 import { SlackDirectory } from './directory.js';
 import { registerListeners } from './ingress.js';
-import type { Log } from './job-runner.js';
+import type { Log } from '../core/ports.js';
 
 // Kept apart from compose.ts on purpose: the ingress Lambda imports this module, and nothing here may
 // reach src/providers/* (adapters, undici), the store or the job runner. compose.ts re-exports it.

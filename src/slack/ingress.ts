@@ -8,17 +8,17 @@ import type {
   SlackCommandMiddlewareArgs,
   SlackViewMiddlewareArgs,
 } from '@slack/bolt';
-import { newAuditId, type AuditRecord } from '../core/audit.js';
+import { Access, permissionFor, refusalRecord } from '../commands/access.js';
 import type { Command } from '../commands/command.js';
 import { parseCommand } from '../commands/grammar.js';
 import { USAGE } from '../commands/help.js';
 import type { Job, JobOrigin, JobQueue } from '../commands/job.js';
 import type { Directory } from '../core/ports.js';
-import { authorize, type PolicyAction, type PolicyDoc } from '../core/policy.js';
+import type { PolicyDoc } from '../core/policy.js';
 import { parseRef, printRef, refHoldsSecret, safeRef, type Ref } from '../core/ref.js';
 import { fingerprint } from '../core/secret.js';
 import { PROVIDER_LABELS, type ProviderType } from '../core/token.js';
-import type { Log } from './job-runner.js';
+import type { Log } from '../core/ports.js';
 import { commandFromModal, modalValues } from './modal-submission.js';
 import {
   CREATE_MODAL_CALLBACK_ID,
@@ -46,31 +46,6 @@ export interface IngressDeps {
 const NO_CREATE = 'your roles do not allow creating tokens on any provider. Ask your tokenops admin for access.';
 const QUEUE_DOWN = 'tokenops could not take the request right now, so nothing was done. Try again in a moment.';
 
-const CHANGES = new Set(['create', 'revoke', 'rotate', 'activate', 'deactivate']);
-
-/** The action and provider a command needs permission for. */
-function permissionFor(c: Command): { action: PolicyAction; provider?: ProviderType } {
-  switch (c.name) {
-    case 'list':
-      return { action: 'list', provider: c.target?.provider };
-    case 'show':
-      return { action: 'get', provider: c.ref.provider };
-    case 'create':
-      return { action: 'create', provider: c.target.provider };
-    case 'revoke':
-    case 'rotate':
-    case 'activate':
-    case 'deactivate':
-      return { action: c.name, provider: c.ref.provider };
-    case 'audit':
-      return { action: 'audit', provider: c.provider };
-    case 'find':
-      return { action: 'find' };
-    default:
-      return { action: 'list' };
-  }
-}
-
 /** A short id for one request, shown to the user on a failure and carried by every log line. */
 const newCorrelationId = (): string => randomUUID().slice(0, 13);
 
@@ -87,61 +62,27 @@ const ephemeral = (view: View): Record<string, unknown> => ({ response_type: 'ep
  * "working on it…". No provider I/O happens here: Slack waits only 3 s and Lambda answers when done.
  */
 export function registerListeners(app: App, deps: IngressDeps): void {
-  const allowed = async (
-    userId: string,
-    teamId: string,
-    action: PolicyAction,
-    provider?: ProviderType,
-  ): Promise<string | undefined> => {
-    if (!deps.allowedTeams.includes(teamId)) return 'tokenops only answers people of its own workspace.';
-    const facts = await deps.directory.user(userId);
-    const decision = authorize(
-      deps.policy,
-      deps.allowedTeams,
-      { userId, ...facts, isStranger: facts.isStranger || facts.teamId !== teamId, teamId },
-      action,
-      provider,
-    );
-    return decision.allowed ? undefined : decision.reason;
+  const access = new Access(deps);
+  /** Why the command is refused to the user, or undefined when it is allowed. */
+  const refusalOf = async (userId: string, teamId: string, c: Command): Promise<string | undefined> => {
+    const need = permissionFor(c);
+    return need ? access.refusal(userId, teamId, need.action, need.provider) : undefined;
   };
 
   /** The providers on which the user may create tokens (the create form offers only those). */
-  const creatableProviders = async (userId: string, teamId: string): Promise<Set<ProviderType>> => {
-    const providers = [...new Set(deps.connections.map((c) => c.provider))];
-    const ok = await Promise.all(
-      providers.map(async (p) => (await allowed(userId, teamId, 'create', p)) === undefined),
+  const creatableProviders = (userId: string, teamId: string): Promise<Set<ProviderType>> =>
+    access.allowedProviders(
+      userId,
+      teamId,
+      'create',
+      deps.connections.map((c) => c.provider),
     );
-    return new Set(providers.filter((_, i) => ok[i]));
-  };
 
   /** Records a refused change: the worker stores it and posts it to the audit channel. */
   const auditRefusal = async (origin: JobOrigin, correlationId: string, c: Command, reason: string): Promise<void> => {
-    if (!CHANGES.has(c.name)) return;
-    const target =
-      'ref' in c
-        ? {
-            provider: c.ref.provider,
-            connection: c.ref.connection ?? '(default)',
-            ref: printRef(c.ref),
-          }
-        : c.name === 'create'
-          ? { provider: c.target.provider, connection: c.target.connection ?? '(default)' }
-          : undefined;
-    if (!target) return;
-    const at = new Date().toISOString();
-    const record: AuditRecord = {
-      id: newAuditId(at),
-      at,
-      actor: origin.userId,
-      action: c.name as AuditRecord['action'],
-      ...target,
-      tokenName: c.name === 'create' ? c.tokenName : undefined,
-      reason: 'reason' in c ? c.reason : undefined,
-      outcome: 'refused',
-      errorCode: 'denied',
-      detail: reason,
-      correlationId,
-    };
+    const record = refusalRecord(origin, correlationId, c, reason);
+    if (!record) return;
+    const at = record.at;
     await deps.queue.send({
       id: `refused-${record.id}`,
       correlationId,
@@ -182,10 +123,10 @@ export function registerListeners(app: App, deps: IngressDeps): void {
       responseUrl: command.response_url,
     };
     const { user_id: userId, team_id: teamId } = command;
-    const need = c.name === 'create_modal' ? undefined : permissionFor(c);
-    const check = need
-      ? allowed(userId, teamId, need.action, need.provider)
-      : creatableProviders(userId, teamId).then((p) => (p.size > 0 ? undefined : NO_CREATE));
+    const check =
+      c.name === 'create_modal'
+        ? creatableProviders(userId, teamId).then((p) => (p.size > 0 ? undefined : NO_CREATE))
+        : refusalOf(userId, teamId, c);
     const refusal = await check.catch(() => 'Slack could not confirm who you are; try again in a moment.');
     if (refusal) {
       await auditRefusal(origin, correlationId, c, refusal).catch(() => undefined);
@@ -269,7 +210,7 @@ export function registerListeners(app: App, deps: IngressDeps): void {
       const { ref: refText, reason } = JSON.parse(action.value ?? '{}') as { ref?: string; reason?: string };
       const ref = await hashed(parseRef(refText ?? ''));
       const command: Command = { name: 'revoke', ref, reason };
-      const refusal = await allowed(origin.userId, origin.teamId, 'revoke', ref.provider).catch(
+      const refusal = await refusalOf(origin.userId, origin.teamId, command).catch(
         () => 'Slack could not confirm who you are.',
       );
       if (refusal) {
@@ -325,8 +266,7 @@ export function registerListeners(app: App, deps: IngressDeps): void {
     };
     const c = result.command;
     const correlationId = newCorrelationId();
-    const need = permissionFor(c);
-    const refusal = await allowed(origin.userId, origin.teamId, need.action, need.provider).catch(
+    const refusal = await refusalOf(origin.userId, origin.teamId, c).catch(
       () => 'Slack could not confirm who you are.',
     );
     if (refusal) {

@@ -1,6 +1,6 @@
 import type { KnownBlock, WebClient } from '@slack/web-api';
 import { TokenOpsError } from '../core/errors.js';
-import type { JobOrigin } from '../commands/job.js';
+import type { JobOrigin, Notifier } from '../core/ports.js';
 import type { View } from './views.js';
 
 /** Our loosely typed blocks as the SDK's type (the views' tests check the shapes and limits). */
@@ -20,7 +20,7 @@ export function responseUrlAllowed(url: string, apiUrl?: string): boolean {
 }
 
 /** Everything the worker says in Slack, through one bounded Web API client. */
-export class SlackOutput {
+export class SlackOutput implements Notifier<View> {
   constructor(
     private readonly client: WebClient,
     private readonly options: {

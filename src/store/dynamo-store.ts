@@ -1,5 +1,5 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { ApprovalStore, AuditStore, JobClaims, TokenIndex } from '../core/ports.js';
+import type { Stores } from '../core/ports.js';
 import { DynamoApprovalStore } from './approvals.js';
 import { DynamoAuditStore } from './audit-store.js';
 import { DynamoJobClaims } from './job-claims.js';
@@ -7,13 +7,7 @@ import { DynamoTokenIndex } from './token-index.js';
 
 export { monthsSince } from './audit-store.js';
 
-/** All four stores over one table. */
-export interface Stores {
-  audit: AuditStore;
-  tokens: TokenIndex;
-  approvals: ApprovalStore;
-  claims: JobClaims;
-}
+export type { Stores } from '../core/ports.js';
 
 /** Builds the stores over one table. */
 export function dynamoStores(db: DynamoDBDocumentClient, table: string): Stores {

@@ -2,7 +2,7 @@ import { inspect } from 'node:util';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, type TestContext } from 'vitest';
 import { RateLimitedError, UnsupportedError } from '../../src/core/errors.js';
 import type { Action, IssuedToken, ProviderAdapter } from '../../src/core/token.js';
-import type { Fault, ProviderSimulator } from '../simulators/base.js';
+import type { Fault, ProviderSimulator } from '../../src/local/simulators/base.js';
 import type { ContractPair } from './target.js';
 import { TARGETS } from './targets/index.js';
 import { caught, errorText } from '../support/errors.js';

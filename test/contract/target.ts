@@ -1,5 +1,5 @@
 import type { CreateInput, ProviderAdapter, ProviderType } from '../../src/core/token.js';
-import type { ProviderSimulator } from '../simulators/base.js';
+import type { ProviderSimulator } from '../../src/local/simulators/base.js';
 
 /** A started adapter + simulator pair. */
 export interface ContractPair {

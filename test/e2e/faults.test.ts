@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Fault } from '../../test/simulators/base.js';
+import type { Fault } from '../../src/local/simulators/base.js';
 import { ALICE, SAM, auditPosts, click, deliveredSecrets, refsIn, run, textOf, useStack } from './harness.js';
 
 const FAULTS: [string, Fault, RegExp][] = [

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll } from 'vitest';
 import { startLocalStack, type LocalStack } from '../../src/local/stack.js';
-import type { Log } from '../../src/slack/job-runner.js';
+import type { Log } from '../../src/core/ports.js';
 
 /** Every log line the app wrote, as JSON text (to check that no secret ever reaches a log). */
 export const logLines: string[] = [];

@@ -1,10 +1,10 @@
 import { newAuditId, type AuditAction, type AuditOutcome, type AuditRecord } from '../../core/audit.js';
 import { TokenOpsError } from '../../core/errors.js';
-import type { Directory } from '../../core/ports.js';
-import { authorize, type PolicyAction, type PolicyDoc, type Principal } from '../../core/policy.js';
+import type { Directory, Stores } from '../../core/ports.js';
+import type { PolicyAction, PolicyDoc } from '../../core/policy.js';
 import type { ProviderType } from '../../core/token.js';
 import type { ProviderRegistry } from '../../providers/registry.js';
-import type { Stores } from '../../store/dynamo-store.js';
+import { Access } from '../access.js';
 import type { DeliverSecret } from '../reply.js';
 
 /** Everything a use case may touch. */
@@ -46,10 +46,7 @@ export class UseCaseContext {
 
   /** Authorizes the actor with fresh facts from Slack (guest, stranger, groups); throws `denied`. */
   async authorize(action: PolicyAction, provider?: ProviderType): Promise<void> {
-    const facts = await this.deps.directory.user(this.actor.userId);
-    const principal: Principal = { userId: this.actor.userId, ...facts, teamId: this.actor.teamId };
-    if (facts.teamId !== this.actor.teamId) principal.isStranger = true;
-    const decision = authorize(this.deps.policy, this.deps.allowedTeams, principal, action, provider);
+    const decision = await new Access(this.deps).decide(this.actor.userId, this.actor.teamId, action, provider);
     if (!decision.allowed) throw new TokenOpsError('denied', `Not allowed: ${decision.reason}`);
   }
 

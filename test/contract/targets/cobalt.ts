@@ -1,7 +1,7 @@
 import { cobaltConnection, type ConnectionOf } from '../../../src/providers/config.js';
 import { createCobaltAdapter } from '../../../src/providers/cobalt/adapter.js';
 import { parseOrThrow } from '../../../src/core/validation.js';
-import { startCobaltSimulator } from '../../simulators/cobalt.js';
+import { startCobaltSimulator } from '../../../src/local/simulators/cobalt.js';
 import { CONTRACT_DEPS, type ContractPair, type ContractTarget } from '../target.js';
 
 const PAGE_SIZE = 5;

@@ -1,7 +1,7 @@
 import { parseOrThrow } from '../../../src/core/validation.js';
 import { mailtrapConnection } from '../../../src/providers/config.js';
 import { createMailtrapAdapter } from '../../../src/providers/mailtrap/adapter.js';
-import { startMailtrapSimulator } from '../../simulators/mailtrap.js';
+import { startMailtrapSimulator } from '../../../src/local/simulators/mailtrap.js';
 import { CONTRACT_DEPS, type ContractPair, type ContractTarget } from '../target.js';
 
 /** Parses a connection for the contract suite; live JSON may leave out provider and name. */

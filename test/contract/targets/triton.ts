@@ -1,7 +1,7 @@
 import { tritonConnection, type ConnectionOf } from '../../../src/providers/config.js';
 import { createTritonAdapter } from '../../../src/providers/triton/adapter.js';
 import { parseOrThrow } from '../../../src/core/validation.js';
-import { startTritonSimulator } from '../../simulators/triton.js';
+import { startTritonSimulator } from '../../../src/local/simulators/triton.js';
 import { CONTRACT_DEPS, type ContractPair, type ContractTarget } from '../target.js';
 
 const PAGE_SIZE = 5;

@@ -1,7 +1,7 @@
 import { parseOrThrow } from '../../../src/core/validation.js';
 import { createVaultoroAdapter } from '../../../src/providers/vaultoro/adapter.js';
 import { vaultoroConnection } from '../../../src/providers/config.js';
-import { startVaultoroSimulator } from '../../simulators/vaultoro.js';
+import { startVaultoroSimulator } from '../../../src/local/simulators/vaultoro.js';
 import { CONTRACT_DEPS, type ContractPair, type ContractTarget } from '../target.js';
 
 /** Parses a connection for the contract suite; live JSON may leave out provider and name. */

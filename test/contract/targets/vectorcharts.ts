@@ -1,7 +1,7 @@
 import { parseOrThrow } from '../../../src/core/validation.js';
 import { vectorchartsConnection } from '../../../src/providers/config.js';
 import { createVectorchartsAdapter } from '../../../src/providers/vectorcharts/adapter.js';
-import { startVectorchartsSimulator } from '../../simulators/vectorcharts.js';
+import { startVectorchartsSimulator } from '../../../src/local/simulators/vectorcharts.js';
 import { CONTRACT_DEPS, type ContractPair, type ContractTarget } from '../target.js';
 
 /** Parses a connection for the contract suite; live JSON may leave out provider and name. */

@@ -5,8 +5,12 @@ import { RateLimitedError, TokenOpsError, UnsupportedError } from '../../../src/
 import type { ProviderAdapter } from '../../../src/core/token.js';
 import { createCobaltAdapter } from '../../../src/providers/cobalt/adapter.js';
 import type { ConnectionOf } from '../../../src/providers/config.js';
-import { header } from '../../simulators/base.js';
-import { startCobaltSimulator, type CobaltSimulator, type CobaltSimulatorOptions } from '../../simulators/cobalt.js';
+import { header } from '../../../src/local/simulators/base.js';
+import {
+  startCobaltSimulator,
+  type CobaltSimulator,
+  type CobaltSimulatorOptions,
+} from '../../../src/local/simulators/cobalt.js';
 import { caught } from '../../support/errors.js';
 
 const DEPS = { fingerprintKey: 'unit-key', retry: { maxRetries: 1, retryBaseMs: 1, maxRetryAfterMs: 100 } };

@@ -9,7 +9,7 @@ import {
   type HttpClientOptions,
 } from '../../../src/providers/http.js';
 import { mapLimit, walkCursorPages, walkNumberedPages } from '../../../src/providers/pagination.js';
-import { SimServer } from '../../simulators/base.js';
+import { SimServer } from '../../../src/local/simulators/base.js';
 import { errorText } from '../../support/errors.js';
 
 const list = z.object({ items: z.array(z.string()) });

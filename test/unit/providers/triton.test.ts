@@ -4,8 +4,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ProviderAdapter } from '../../../src/core/token.js';
 import type { ConnectionOf } from '../../../src/providers/config.js';
 import { createTritonAdapter } from '../../../src/providers/triton/adapter.js';
-import { header } from '../../simulators/base.js';
-import { startTritonSimulator, type TritonSimulator, type TritonSimulatorOptions } from '../../simulators/triton.js';
+import { header } from '../../../src/local/simulators/base.js';
+import {
+  startTritonSimulator,
+  type TritonSimulator,
+  type TritonSimulatorOptions,
+} from '../../../src/local/simulators/triton.js';
 import { caught } from '../../support/errors.js';
 
 const DEPS = { fingerprintKey: 'unit-key', retry: { maxRetries: 1, retryBaseMs: 1, maxRetryAfterMs: 100 } };

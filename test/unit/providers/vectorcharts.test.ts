@@ -4,7 +4,7 @@ import { fingerprint } from '../../../src/core/secret.js';
 import type { ProviderAdapter } from '../../../src/core/token.js';
 import { vectorchartsConnection } from '../../../src/providers/config.js';
 import { createVectorchartsAdapter } from '../../../src/providers/vectorcharts/adapter.js';
-import { startVectorchartsSimulator, type VectorchartsSimulator } from '../../simulators/vectorcharts.js';
+import { startVectorchartsSimulator, type VectorchartsSimulator } from '../../../src/local/simulators/vectorcharts.js';
 import { caught, errorText } from '../../support/errors.js';
 
 const KEY = 'unit-key';

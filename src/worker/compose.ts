@@ -5,10 +5,11 @@ import type { AdapterDeps } from '../providers/adapter-deps.js';
 import { ProviderRegistry, type CredentialResolver } from '../providers/registry.js';
 import type { Stores } from '../store/dynamo-store.js';
 import { policyGroups } from '../core/policy.js';
-import { SlackDirectory } from './directory.js';
-import { JobRunner, type Log } from './job-runner.js';
-import { SlackOutput } from './output.js';
-import { slackClient } from './web-client.js';
+import { SlackDirectory } from '../slack/directory.js';
+import type { Log } from '../core/ports.js';
+import { JobRunner } from './job-runner.js';
+import { SlackOutput } from '../slack/output.js';
+import { slackClient } from '../slack/web-client.js';
 
 // The ingress half lives in compose-ingress.ts so the ingress Lambda bundle never reaches the
 // provider adapters imported here; re-exported for callers that compose both halves.

@@ -1,28 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import type { AuditRecord } from '../core/audit.js';
 import { TokenOpsError } from '../core/errors.js';
+import type { Log, Notifier } from '../core/ports.js';
 import { PROVIDER_LABELS } from '../core/token.js';
+import { COMMAND_TRAITS } from '../commands/access.js';
 import type { Job, JobQueue } from '../commands/job.js';
 import type { DeliverSecret, Reply } from '../commands/reply.js';
 import { errorReply, runCommand } from '../commands/run.js';
 import { UseCaseContext, type Actor, type UseCaseDeps } from '../commands/use-cases/context.js';
 import { dueReminders, staleTokens } from '../commands/use-cases/schedule.js';
-import type { SlackOutput } from './output.js';
-import { renderReply } from './render.js';
-import { approvalDecidedView, approvalRequestView, auditNoticeView, secretDmView } from './views.js';
-import { message, section } from './views/blocks.js';
-import { code, mention, safe } from './mrkdwn.js';
+import { renderReply } from '../slack/render.js';
+import { approvalDecidedView, approvalRequestView, auditNoticeView, secretDmView, type View } from '../slack/views.js';
+import { message, section } from '../slack/views/blocks.js';
+import { code, mention, safe } from '../slack/mrkdwn.js';
 
-/** The structured logger the runner writes to (Powertools Logger fits). Never given a secret. */
-export interface Log {
-  info(message: string, extra?: Record<string, unknown>): void;
-  warn(message: string, extra?: Record<string, unknown>): void;
-  error(message: string, extra?: Record<string, unknown>): void;
-}
+export type { Log } from '../core/ports.js';
 
 /** What the runner needs beyond the use cases' own dependencies. */
 export interface JobRunnerDeps extends UseCaseDeps {
-  output: SlackOutput;
+  output: Notifier<View>;
   queue: JobQueue;
   log: Log;
   /** How long a claimed job is ours before a redelivery may take it over. @default 5 min */
@@ -32,12 +28,12 @@ export interface JobRunnerDeps extends UseCaseDeps {
 /** True when running a job again after a crash cannot mint a second token. */
 function safeToRepeat(job: Job): boolean {
   if (job.kind === 'approval') return false;
-  return !(job.kind === 'command' && (job.command.name === 'create' || job.command.name === 'rotate'));
+  return !(job.kind === 'command' && COMMAND_TRAITS[job.command.name].mints);
 }
 
 /** Jobs that must run even when the claim store is down: revocation and audit notices are never blocked. */
 function runsWithoutClaim(job: Job): boolean {
-  return job.kind === 'audit_post' || (job.kind === 'command' && job.command.name === 'revoke');
+  return job.kind === 'audit_post' || (job.kind === 'command' && COMMAND_TRAITS[job.command.name].neverBlocked);
 }
 
 /** Thrown to make the queue deliver the job again later. */

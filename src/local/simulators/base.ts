@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import type { ProviderType } from '../../src/core/token.js';
+import type { ProviderType } from '../../core/token.js';
 
 /** A fault the simulator can inject into matching requests. */
 export type Fault =

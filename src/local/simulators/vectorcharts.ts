@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { fingerprint } from '../../src/core/secret.js';
-import { CONTRACT_DEPS } from '../contract/target.js';
+import { fingerprint } from '../../core/secret.js';
 import { header, hex, type ProviderSimulator, type SimRequest, type SimResponse, SimulatorBase } from './base.js';
 
 /** A portal user. The docs show both integer and UUID user ids, so the simulator has one of each. */
@@ -28,11 +27,14 @@ export interface VectorchartsSimOptions {
   demo?: boolean;
   /** Vector Charts has no pagination. */
   pageSize?: never;
-  /** Key the adapter hashes token ids with, so `seedToken` can return the REF id. @default CONTRACT_DEPS' */
+  /** Key the adapter hashes token ids with, so `seedToken` can return the REF id. @default the contract suite's key */
   fingerprintKey?: string;
   /** Which credentials `connectionConfig()` hands out. @default 'login' */
   auth?: 'login' | 'apiToken';
 }
+
+/** The key `seedToken` hashes with when none is given: the one the contract suite's adapters use. */
+export const DEFAULT_FINGERPRINT_KEY = 'contract-test-fingerprint-key';
 
 type Update = { name?: string; restrictions?: VectorchartsSimToken['restrictions'] };
 
@@ -66,7 +68,7 @@ export class VectorchartsSimulator extends SimulatorBase implements ProviderSimu
 
   constructor(options: VectorchartsSimOptions = {}) {
     super();
-    this.#key = options.fingerprintKey ?? CONTRACT_DEPS.fingerprintKey;
+    this.#key = options.fingerprintKey ?? DEFAULT_FINGERPRINT_KEY;
     this.#routes();
     if (options.demo) this.#seedDemo();
     if (options.auth === 'apiToken') this.#apiTokenCred = this.#add(this.#admin, 'tokenops', null);
