@@ -126,8 +126,11 @@ export async function createToken(
       `The secret could not be delivered to your DM. ${await undo(ctx, issued, record)}`,
     );
   }
-  await remember(ctx, issued);
-  await ctx.finishAudit(record, 'succeeded', { ref: issued.summary.ref, last4: issued.secret.last4 });
+  // Independent writes, both best effort: one round trip instead of two.
+  await Promise.all([
+    remember(ctx, issued),
+    ctx.finishAudit(record, 'succeeded', { ref: issued.summary.ref, last4: issued.secret.last4 }),
+  ]);
   const inactive = issued.summary.active ? undefined : 'the provider created it inactive; an operator must activate it';
   return {
     kind: 'secret_sent',
@@ -164,16 +167,19 @@ export async function rotateToken(ctx: UseCaseContext, ref: Ref, reason: string 
     });
     const how = adapter.capabilities.rotate.mode === 'emulated' ? adapter.capabilities.rotate.how : undefined;
     const fate = fateText(result.old);
-    await remember(ctx, result.issued);
-    // The record names the rotated token: its REF, name and last 4; the new one is in the detail.
-    await ctx.finishAudit(record, 'succeeded', {
-      ref: refText,
-      tokenName: result.previous?.name,
-      last4: result.previous?.last4,
-      detail: `new token ${result.issued.summary.ref} (…${result.issued.secret.last4}); ${fate}`,
-    });
-    if (result.old.fate !== 'expires_later' && result.old.fate !== 'retire_failed')
-      await ctx.deps.stores.tokens.markRevoked(refText, ctx.now().toISOString()).catch(() => undefined);
+    const retired = result.old.fate !== 'expires_later' && result.old.fate !== 'retire_failed';
+    // Independent best-effort writes, at once. The record names the rotated token: its REF, name and
+    // last 4; the new one is in the detail.
+    await Promise.all([
+      remember(ctx, result.issued),
+      ctx.finishAudit(record, 'succeeded', {
+        ref: refText,
+        tokenName: result.previous?.name,
+        last4: result.previous?.last4,
+        detail: `new token ${result.issued.summary.ref} (…${result.issued.secret.last4}); ${fate}`,
+      }),
+      retired ? ctx.deps.stores.tokens.markRevoked(refText, ctx.now().toISOString()).catch(() => undefined) : undefined,
+    ]);
     return {
       kind: 'secret_sent',
       action: 'rotated',
@@ -224,12 +230,14 @@ export async function revokeToken(ctx: UseCaseContext, ref: Ref, reason: string 
   try {
     const result = await adapter.revoke(ref.id, { reason });
     const how = result.alreadyRevoked ? 'it was already revoked' : REVOKE_HOW[result.method];
-    await ctx.finishAudit(record, 'succeeded', {
-      tokenName: result.summary?.name,
-      last4: result.summary?.last4,
-      detail: how,
-    });
-    await ctx.deps.stores.tokens.markRevoked(refText, ctx.now().toISOString()).catch(() => undefined);
+    await Promise.all([
+      ctx.finishAudit(record, 'succeeded', {
+        tokenName: result.summary?.name,
+        last4: result.summary?.last4,
+        detail: how,
+      }),
+      ctx.deps.stores.tokens.markRevoked(refText, ctx.now().toISOString()).catch(() => undefined),
+    ]);
     return {
       kind: 'change_done',
       action: 'revoke',
