@@ -92,20 +92,18 @@ export class SlackOutput implements Notifier<View> {
 
   /**
    * Delivers a secret: an ephemeral message in the requester's DM with the bot. Not chat.postMessage:
-   * DM history is kept and exported. Throws `delivery_failed` when Slack does not take it. A cached
-   * DM id Slack no longer knows is fetched again once.
+   * DM history is kept and exported. Throws `delivery_failed` when Slack does not take it (the caller
+   * then revokes the new token); a failed post also forgets the cached DM, so the next one reopens it.
    */
   async deliverSecret(userId: string, view: View): Promise<void> {
-    const post = async (channel: string) =>
-      this.client.chat.postEphemeral({ channel, user: userId, text: view.text, blocks: slackBlocks(view) });
     try {
-      try {
-        await post(await this.#dm(userId));
-      } catch (err) {
-        if (slackErrorCode(err) !== 'channel_not_found') throw err;
-        this.#dms.delete(userId);
-        await post(await this.#dm(userId));
-      }
+      const channel = await this.#dm(userId);
+      await this.client.chat
+        .postEphemeral({ channel, user: userId, text: view.text, blocks: slackBlocks(view) })
+        .catch((err: unknown) => {
+          this.#dms.delete(userId);
+          throw err;
+        });
     } catch (err) {
       throw new TokenOpsError('delivery_failed', `Slack did not deliver the DM (${slackErrorCode(err)}).`);
     }

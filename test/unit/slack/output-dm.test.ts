@@ -54,11 +54,12 @@ describe('secret delivery to the DM', () => {
     expect(calls).toEqual(['open U1', 'post D1']);
   });
 
-  it('opens the DM again when Slack no longer knows the cached one', async () => {
+  it('fails a delivery Slack refuses, and opens the DM afresh for the next one', async () => {
     const dms = { U1: 'D1' };
     const { client, calls } = fakeClient(dms, (channel) => (channel === 'D1' ? 'channel_not_found' : undefined));
     const out = new SlackOutput(client, { auditChannel: 'C0AUDIT' });
-    out.prepareDelivery('U1');
+    const err = await out.deliverSecret('U1', view).catch((e: unknown) => e);
+    expect((err as TokenOpsError).code).toBe('delivery_failed');
     dms.U1 = 'D2';
     await out.deliverSecret('U1', view);
     expect(calls).toEqual(['open U1', 'post D1', 'open U1', 'post D2']);
