@@ -8,6 +8,7 @@ import { SqsQueue } from '../queue/sqs.js';
 import { composeWorker } from '../worker/compose.js';
 import type { JobRunner } from '../worker/job-runner.js';
 import { dynamoStores } from '../store/dynamo-store.js';
+import { DynamoRateLimiter } from '../store/rate-buckets.js';
 import { documentClient } from '../store/table.js';
 import { powertoolsLog } from './logger.js';
 import { runBatch } from './batch.js';
@@ -20,7 +21,8 @@ async function init(): Promise<JobRunner> {
   const config = await loadConfigFile(env.configFile);
   const source = awsSecretSource();
   const [slack, key] = await Promise.all([slackSecrets(config, source), fingerprintKey(config, source)]);
-  const stores = dynamoStores(documentClient({ tableName: env.table, endpoint: env.dynamoEndpoint }), env.table);
+  const db = documentClient({ tableName: env.table, endpoint: env.dynamoEndpoint });
+  const stores = dynamoStores(db, env.table);
   const queue = new SqsQueue(new SQSClient({}), env.queueUrl as string);
   return composeWorker({
     config,
@@ -30,6 +32,8 @@ async function init(): Promise<JobRunner> {
     queue,
     resolveCredentials: credentialResolver(source),
     log,
+    // Every worker instance shares each provider credential's documented rate limit.
+    adapterDeps: { rateGates: new DynamoRateLimiter(db, env.table).gates },
   }).runner;
 }
 

@@ -10,6 +10,7 @@ import { composeIngress } from '../slack/compose-ingress.js';
 import type { Log } from '../core/ports.js';
 import type { JobRunner } from '../worker/job-runner.js';
 import { dynamoStores, type Stores } from '../store/dynamo-store.js';
+import { DynamoRateLimiter } from '../store/rate-buckets.js';
 import { documentClient } from '../store/table.js';
 import type { ProviderSimulator } from './simulators/base.js';
 import { startCobaltSimulator } from './simulators/cobalt.js';
@@ -123,10 +124,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   };
   const slack: SlackSecrets = { signingSecret: LOCAL.signingSecret, botToken: LOCAL.botToken };
   const queue = new InProcessQueue({ delayScale: options.delayScale ?? 1 });
-  const stores = dynamoStores(
-    documentClient({ tableName: dynamo.tableName, endpoint: dynamo.endpoint }),
-    dynamo.tableName,
-  );
+  const db = documentClient({ tableName: dynamo.tableName, endpoint: dynamo.endpoint });
+  const stores = dynamoStores(db, dynamo.tableName);
+  const rateGates = new DynamoRateLimiter(db, dynamo.tableName).gates;
   const { runner } = composeWorker({
     config,
     slack,
@@ -135,7 +135,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     queue,
     resolveCredentials: credentialResolver(),
     log,
-    adapterDeps: options.retry ? { retry: options.retry } : {},
+    adapterDeps: { rateGates, ...(options.retry ? { retry: options.retry } : {}) },
   });
   queue.consume((job) => runner.run(job));
   const receiver = new AwsLambdaReceiver({ signingSecret: slack.signingSecret, logLevel: LogLevel.ERROR });

@@ -6,6 +6,7 @@ import { composeWorker } from '../worker/compose.js';
 import { composeIngress } from '../slack/compose-ingress.js';
 import type { Log } from '../core/ports.js';
 import { dynamoStores } from '../store/dynamo-store.js';
+import { DynamoRateLimiter } from '../store/rate-buckets.js';
 import { documentClient } from '../store/table.js';
 import { startLocalDynamo } from './dynalite.js';
 import { serveLambda, type HttpApiHandler } from './lambda-bridge.js';
@@ -38,10 +39,8 @@ export async function startWithConfig(
   const slack = await slackSecrets(config);
   const key = await fingerprintKey(config);
   const dynamo = await startLocalDynamo({ path: o.dataDir });
-  const stores = dynamoStores(
-    documentClient({ tableName: dynamo.tableName, endpoint: dynamo.endpoint }),
-    dynamo.tableName,
-  );
+  const db = documentClient({ tableName: dynamo.tableName, endpoint: dynamo.endpoint });
+  const stores = dynamoStores(db, dynamo.tableName);
   const queue = new InProcessQueue();
   const { runner } = composeWorker({
     config,
@@ -51,6 +50,7 @@ export async function startWithConfig(
     queue,
     resolveCredentials: credentialResolver(),
     log: o.log,
+    adapterDeps: { rateGates: new DynamoRateLimiter(db, dynamo.tableName).gates },
   });
   queue.consume((job) => runner.run(job));
   if (slack.appToken) {

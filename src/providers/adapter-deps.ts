@@ -1,4 +1,5 @@
 import type { Dispatcher } from 'undici';
+import type { RateGateFactory } from '../core/rate-limit.js';
 
 /** What every adapter needs besides its connection config. */
 export interface AdapterDeps {
@@ -8,6 +9,8 @@ export interface AdapterDeps {
   dispatcher?: Dispatcher;
   /** Retry tuning override (tests make backoff fast). */
   retry?: { maxRetries?: number; retryBaseMs?: number; maxRetryAfterMs?: number };
+  /** Shared rate limits per credential (DynamoDB token buckets). @default none: no throttling */
+  rateGates?: RateGateFactory | undefined;
   /** Clock. @default () => new Date() */
   now?: () => Date;
 }

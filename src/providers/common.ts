@@ -145,6 +145,7 @@ export function connectionHttp(
     errorMessage: o.errorMessage,
     timeoutMs: conn.timeoutMs,
     dispatcher: deps.dispatcher,
+    gate: deps.rateGates?.(conn.provider, conn.name),
     ...deps.retry,
   });
 }

@@ -1,5 +1,6 @@
 import { Agent, request, type Dispatcher } from 'undici';
 import { RateLimitedError, TokenOpsError, type ErrorCode } from '../core/errors.js';
+import type { RequestGate } from '../core/rate-limit.js';
 import { PROVIDER_LABELS, type ProviderType } from '../core/token.js';
 import { redact } from '../core/secret.js';
 
@@ -32,6 +33,8 @@ export interface HttpClientOptions {
   dispatcher?: Dispatcher;
   /** Injected for tests of the retry policy. @default setTimeout */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** The credential's shared rate limit: every attempt waits for it, and a 429/509 slows it down. */
+  gate?: RequestGate | undefined;
 }
 
 /** One request. `op` labels it in errors and logs; the URL never appears there. */
@@ -128,7 +131,8 @@ const CODE_TEXT: Record<string, string> = {
  */
 export class HttpClient {
   readonly provider: ProviderType;
-  readonly #o: Required<Omit<HttpClientOptions, 'errorMessage'>> & Pick<HttpClientOptions, 'errorMessage'>;
+  readonly #o: Required<Omit<HttpClientOptions, 'errorMessage' | 'gate'>> &
+    Pick<HttpClientOptions, 'errorMessage' | 'gate'>;
   readonly #base: URL;
 
   constructor(options: HttpClientOptions) {
@@ -198,9 +202,11 @@ export class HttpClient {
       body = JSON.stringify(req.json);
       headers['content-type'] ??= 'application/json';
     }
+    const url = this.url(req.path, req.query);
+    await this.#o.gate?.acquire(req.method, req.signal);
     let res: Dispatcher.ResponseData;
     try {
-      res = await request(this.url(req.path, req.query), {
+      res = await request(url, {
         method: req.method,
         headers,
         body,
@@ -217,6 +223,8 @@ export class HttpClient {
       throw this.#networkError(req, err);
     }
     const ok = res.statusCode >= 200 && res.statusCode < 300;
+    if ((res.statusCode === 429 || res.statusCode === 509) && this.#o.gate)
+      await this.#o.gate.slowDown(req.method, parseRetryAfter(res.headers['retry-after']));
     if (!ok && !req.passStatuses?.includes(res.statusCode)) throw this.#statusError(req, res, text);
     return { status: res.statusCode, headers: res.headers, body: this.#parse(req, text, res.statusCode) };
   }

@@ -1,5 +1,8 @@
+import { DeleteCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import type { Fault } from '../../src/local/simulators/base.js';
+import type { LocalStack } from '../../src/local/stack.js';
+import { documentClient } from '../../src/store/table.js';
 import { ALICE, SAM, auditPosts, click, deliveredSecrets, refsIn, run, textOf, useStack } from './harness.js';
 
 const FAULTS: [string, Fault, RegExp][] = [
@@ -11,6 +14,23 @@ const FAULTS: [string, Fault, RegExp][] = [
   ['a long rate limit', { kind: 'rate_limit', status: 429, retryAfter: '120' }, /rate limiting.*Try again in 120 s/],
   ['a 509 rate limit', { kind: 'rate_limit', status: 509, retryAfter: '90' }, /Try again in 90 s/],
 ];
+
+/**
+ * Forgets the rate-limit pauses an injected 429/509 left in the shared buckets: each case here fakes a
+ * one-off limit, where a real one rightly holds every worker back for its Retry-After.
+ */
+async function clearRatePauses(s: LocalStack): Promise<void> {
+  const db = documentClient({ tableName: s.dynamo.tableName, endpoint: s.dynamo.endpoint });
+  const res = await db.send(
+    new ScanCommand({
+      TableName: s.dynamo.tableName,
+      FilterExpression: 'begins_with(pk, :r)',
+      ExpressionAttributeValues: { ':r': 'RATE#' },
+    }),
+  );
+  for (const i of res.Items ?? [])
+    await db.send(new DeleteCommand({ TableName: s.dynamo.tableName, Key: { pk: i['pk'], sk: i['sk'] } }));
+}
 
 describe('provider faults, end to end', () => {
   const stack = useStack();
@@ -39,6 +59,7 @@ describe('provider faults, end to end', () => {
       const off = sim?.inject({ fault, method: 'POST' });
       const r = await run(s, ALICE, 'create mailtrap faulty-e2e');
       off?.();
+      await clearRatePauses(s);
       expect(r.replies.join('\n')).toMatch(message);
       expect(deliveredSecrets(s).length).toBe(before);
       expect(auditPosts(s).at(-1)).toMatch(/failed/);

@@ -28,6 +28,8 @@ export interface RecordedRequest {
   query: URLSearchParams;
   headers: Record<string, string | string[] | undefined>;
   body: unknown;
+  /** When it arrived (epoch ms): rate-limit tests check windows over the log. */
+  at: number;
 }
 
 /** What a route handler gets. */
@@ -153,6 +155,7 @@ export class SimServer {
       query: url.searchParams,
       headers: raw.headers,
       body,
+      at: Date.now(),
     };
     this.requests.push(rec);
     if (this.#latency > 0) await sleep(this.#latency);
