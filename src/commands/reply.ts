@@ -15,7 +15,17 @@ export type Reply =
   | { kind: 'list'; title: string; tokens: TokenSummary[]; errors: ConnectionError[] }
   | { kind: 'detail'; token: TokenSummary; owner?: string | undefined }
   | { kind: 'providers'; infos: { provider: ProviderType; connection: string; capabilities: Capabilities }[] }
-  | { kind: 'find'; query: string; matches: { token: TokenSummary; matchedOn: MatchKind }[]; errors: ConnectionError[] }
+  | {
+      kind: 'find';
+      query: string;
+      matches: { token: TokenSummary; matchedOn: MatchKind }[];
+      errors: ConnectionError[];
+      /**
+       * Set when some connections could not be listed: their tokens were searched in tokenops' own
+       * index only (the tokens it minted), so the answer is partial.
+       */
+      partial?: { targets: string[]; indexed: number } | undefined;
+    }
   | { kind: 'audit'; records: AuditRecord[]; sinceDays: number; provider?: ProviderType | undefined }
   | {
       kind: 'secret_sent';

@@ -23,7 +23,7 @@ export function renderReply(reply: Reply, correlationId: string): View {
     case 'providers':
       return providersView(reply.infos);
     case 'find':
-      return findResultsView(reply.query, reply.matches, reply.errors);
+      return findResultsView(reply.query, reply.matches, reply.errors, reply.partial);
     case 'audit':
       return auditListView(reply.records, { sinceDays: reply.sinceDays, provider: reply.provider });
     case 'secret_sent':
