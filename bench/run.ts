@@ -7,12 +7,13 @@ import '../src/local/quiet-warnings.js';
  */
 import * as coldStart from './cold-start.js';
 import * as providersFanout from './providers-fanout.js';
+import * as scale from './scale.js';
 import * as warmAck from './warm-ack.js';
 import * as workerCreate from './worker-create.js';
 import { metTarget, ratioOf, type BenchModule, type BenchResult } from './types.js';
 
 /** Every benchmark, run in this order. Register a new module by importing it and adding it here. */
-const MODULES: BenchModule[] = [coldStart, warmAck, providersFanout, workerCreate];
+const MODULES: BenchModule[] = [coldStart, warmAck, providersFanout, workerCreate, scale];
 
 interface Row {
   module: string;
