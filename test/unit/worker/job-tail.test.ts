@@ -7,7 +7,8 @@ import { workerJobTimings } from '../../../bench/fixtures/worker-job.js';
 
 describe('a create job', () => {
   it('waits for at most 6 rounds of calls, its independent calls sent together', async () => {
-    const [first, second] = await workerJobTimings(2, 40);
+    // Vector Charts: no documented rate limit, so no shared-limiter write before the provider call.
+    const [first, second] = await workerJobTimings(2, 40, 'vectorcharts');
     if (!first || !second) throw new Error('no job ran');
     // claim | audit | provider | secret | index + audit finish | reply + notice + claim done
     expect(second.rounds, second.sequence).toBeLessThanOrEqual(6);
@@ -17,6 +18,11 @@ describe('a create job', () => {
     // On a cold worker the DM is opened alongside the authorization, not after the mint.
     const opened = first.sequence.split(' | ').find((r) => r.includes('conversations.open'));
     expect(opened?.split('+').length, first.sequence).toBeGreaterThan(1);
+  });
+
+  it("adds only the shared rate limiter's slot before a rate-limited provider call", async () => {
+    const [, second] = await workerJobTimings(2, 40, 'mailtrap');
+    expect(second?.rounds, second?.sequence).toBeLessThanOrEqual(7);
   });
 
   it('opens the requester DM once per container, not once per secret', async () => {
