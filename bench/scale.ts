@@ -85,6 +85,7 @@ function findContext(registry: ProviderRegistry, dynamo: LocalDynamo): UseCaseCo
     policy,
     allowedTeams: ['T0'],
     fingerprintKey: KEY,
+    log: { info: () => undefined, warn: () => undefined, error: () => undefined },
   };
   return new UseCaseContext(deps, { userId: 'U0SEC', teamId: 'T0', correlationId: 'bench' }, async () => {
     throw new Error('find delivers nothing');

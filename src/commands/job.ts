@@ -21,3 +21,34 @@ export type Job = {
 
 /** The port both queues implement (core/ports.ts), for tokenops' jobs. */
 export type JobQueue = QueuePort<Job>;
+
+/** A job of one kind. */
+export type JobOf<K extends Job['kind']> = Extract<Job, { kind: K }>;
+
+/** The fields every job has. */
+type JobHead = Pick<Job, 'id' | 'correlationId' | 'origin'>;
+
+/** The job for a command someone asked for (no secret in it: the ingress hashes pasted ones). */
+export function commandJob(head: JobHead, command: Command, now: Date = new Date()): JobOf<'command'> {
+  return { ...head, createdAt: now.toISOString(), kind: 'command', command };
+}
+
+/** The job that posts an audit record's notice (and stores the record if it is not stored yet). */
+export function auditPostJob(
+  head: JobHead,
+  record: AuditRecord,
+  attempt: number,
+  now: Date = new Date(),
+): JobOf<'audit_post'> {
+  return { ...head, createdAt: now.toISOString(), kind: 'audit_post', record, attempt };
+}
+
+/** The job for an approver's click on Approve or Deny. */
+export function approvalJob(
+  head: JobHead,
+  approvalId: string,
+  decision: 'approved' | 'denied',
+  now: Date = new Date(),
+): JobOf<'approval'> {
+  return { ...head, createdAt: now.toISOString(), kind: 'approval', approvalId, decision };
+}

@@ -106,6 +106,8 @@ export interface RotateResult {
   old: OldSecretFate;
   /** The old token's summary. */
   previous?: TokenSummary | undefined;
+  /** Set when a native rotate fell back to an emulated one this time: how it was done instead. */
+  fallback?: string;
 }
 
 /** Called by rotate after the new token exists and before the old one is retired. */

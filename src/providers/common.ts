@@ -136,13 +136,20 @@ export function requireCredentials<C extends ConnectionConfig>(conn: C): NonNull
 export function connectionHttp(
   conn: ConnectionConfig,
   deps: AdapterDeps,
-  o: { headers: Record<string, string>; errorMessage: (body: unknown) => string | undefined; baseUrl?: string },
+  o: {
+    headers: Record<string, string>;
+    errorMessage: (body: unknown) => string | undefined;
+    baseUrl?: string;
+    /** The documented rate-limit window, waited for when a 429/509 has no Retry-After. */
+    rateLimitWindowMs?: number;
+  },
 ): HttpClient {
   return new HttpClient({
     provider: conn.provider,
     baseUrl: o.baseUrl ?? conn.baseUrl,
     headers: o.headers,
     errorMessage: o.errorMessage,
+    rateLimitWindowMs: o.rateLimitWindowMs,
     timeoutMs: conn.timeoutMs,
     dispatcher: deps.dispatcher,
     gate: deps.rateGates?.(conn.provider, conn.name),

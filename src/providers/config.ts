@@ -23,6 +23,11 @@ export const vaultoroConnection = z.object({
   provider: z.literal('vaultoro'),
   ...common,
   credentials: z.optional(z.object({ bearerToken: secretString })),
+  /**
+   * How the main bearer token is sent: `Authorization: Bearer <token>` or the raw token (the docs show
+   * neither). A 401 names this setting. @default "bearer"
+   */
+  authScheme: z.optional(z.enum(['bearer', 'raw'])),
 });
 
 /** Vector Charts OEM portal: an API token, or a portal user to log in as. */
@@ -52,7 +57,7 @@ export const mailtrapConnection = z.object({
   provider: z.literal('mailtrap'),
   ...common,
   credentials: z.optional(z.object({ token: secretString })),
-  /** Account id for `/api/accounts/{id}/api_tokens`; without it the unscoped `/api/api_tokens` is used. */
+  /** Account id for `/api/accounts/{id}/api_tokens`; without it the first account the token reaches is used. */
   accountId: z.optional(z.number().check(z.int(), z.positive())),
   /** Access level of new tokens on the account when no --scope is given: viewer or admin. @default "viewer" */
   defaultAccess: z.optional(z.enum(['viewer', 'admin'])),
@@ -65,7 +70,7 @@ export const cobaltConnection = z.object({
   credentials: z.optional(z.object({ token: secretString })),
   /** @default "v2" */
   apiVersion: z.optional(z.enum(['v1', 'v2'])),
-  /** Page size for list. @default 25 */
+  /** Page size (`limit`) for list; unset sends none, so Cobalt's documented default of 10 applies. */
   pageSize: z.optional(z.number().check(z.int(), z.positive())),
 });
 

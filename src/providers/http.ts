@@ -27,6 +27,12 @@ export interface HttpClientOptions {
   retryBaseMs?: number;
   /** A Retry-After longer than this is not waited for; the caller gets RateLimitedError. @default 5000 */
   maxRetryAfterMs?: number;
+  /**
+   * The provider's documented fixed rate-limit window. A 429/509 without Retry-After (Mailtrap and
+   * Cobalt document none, only `X-Ratelimit-*` / `X-Rate-Limit-*` counts) waits this long, the worst
+   * case until the window resets, instead of hammering a budget that is already spent. @default 1000
+   */
+  rateLimitWindowMs?: number;
   /** Pulls the provider's own message out of an error body. */
   errorMessage?: (body: unknown) => string | undefined;
   /** Shared connection pool. @default a module-wide keep-alive Agent */
@@ -138,6 +144,7 @@ export class HttpClient {
   constructor(options: HttpClientOptions) {
     this.provider = options.provider;
     this.#o = {
+      rateLimitWindowMs: 1_000,
       timeoutMs: 10_000,
       maxRetries: 2,
       retryBaseMs: 200,
@@ -264,7 +271,7 @@ export class HttpClient {
       message += `: ${scrubCredentials(redact(detail.replace(/\s+/g, ' '), req.secrets ?? [])).slice(0, 200)}`;
     const opts = { provider: this.provider, status: res.statusCode };
     if (code === 'rate_limited') {
-      const after = parseRetryAfter(res.headers['retry-after']) ?? 1_000;
+      const after = parseRetryAfter(res.headers['retry-after']) ?? this.#o.rateLimitWindowMs;
       return new RateLimitedError(`${message}. Try again in ${Math.ceil(after / 1000)} s.`, after, opts);
     }
     return new TokenOpsError(code, `${message}.`, opts);
@@ -303,9 +310,23 @@ export class HttpClient {
 }
 
 /**
- * Masks anything in provider text that looks like a credential (16+ id characters with both a letter
- * and a digit): a provider may echo a token we never saw, so exact-match redaction cannot catch it.
+ * Masks anything in provider text that looks like a credential: a provider may echo a token we never
+ * saw, so exact-match redaction cannot catch it. A run of 16+ id characters is masked when it mixes
+ * letters and digits, or when it is as varied as random text (≥ 4 bits of entropy per character, e.g.
+ * `sk_live_ABCDEFGHIJKLMNOPQRSTUVWXyz`), which words and constants such as `BANDWIDTH_LIMIT_EXCEEDED`
+ * are not.
  */
 export function scrubCredentials(text: string): string {
-  return text.replace(/[A-Za-z0-9_\-.~+/=]{16,}/g, (m) => (/[0-9]/.test(m) && /[A-Za-z]/.test(m) ? '[redacted]' : m));
+  return text.replace(/[A-Za-z0-9_\-.~+/=]{16,}/g, (m) =>
+    (/[0-9]/.test(m) && /[A-Za-z]/.test(m)) || entropyPerChar(m) >= 4 ? '[redacted]' : m,
+  );
+}
+
+/** Shannon entropy of the characters of `s`, in bits per character. */
+function entropyPerChar(s: string): number {
+  const counts = new Map<string, number>();
+  for (const c of s) counts.set(c, (counts.get(c) ?? 0) + 1);
+  let h = 0;
+  for (const n of counts.values()) h -= (n / s.length) * Math.log2(n / s.length);
+  return h;
 }

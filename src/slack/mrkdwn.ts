@@ -1,14 +1,19 @@
 // Slack mrkdwn helpers. `&`, `<` and `>` are Slack's only control characters: every mention, broadcast
 // (`<!channel>`) and link is written inside `<…>`, so escaping these three neutralises injection.
 
+import { printable } from '../core/text.js';
+
 const ELLIPSIS = '…';
 // A partial `&amp;` / `&lt;` / `&gt;` at the end of a cut string.
 const PARTIAL_ENTITY = /&(?:a|am|amp|l|lt|g|gt)?$/;
 const SLACK_USER_ID = /^[UW][A-Z0-9]{1,20}$/;
 
-/** Escapes exactly `&`, `<` and `>` for Slack mrkdwn. */
+/**
+ * Escapes exactly `&`, `<` and `>` for Slack mrkdwn, and makes controls and bidi/zero-width marks
+ * visible (U+FFFD): provider text such as a token name is untrusted and must read as it is.
+ */
 export function escapeMrkdwn(text: string): string {
-  return String(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return printable(String(text)).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 /** Cuts text to at most `max` characters with an ellipsis, never halving an entity or a surrogate pair. */

@@ -1,6 +1,7 @@
 import type { KnownBlock, WebClient } from '@slack/web-api';
 import { TokenOpsError } from '../core/errors.js';
-import type { JobOrigin, Notifier } from '../core/ports.js';
+import { SILENT_LOG, dropped } from '../core/dropped.js';
+import type { JobOrigin, Log, Notifier } from '../core/ports.js';
 import type { View } from './views.js';
 
 /** Our loosely typed blocks as the SDK's type (the views' tests check the shapes and limits). */
@@ -42,6 +43,8 @@ export class SlackOutput implements Notifier<View> {
       approvalsChannel?: string | undefined;
       apiUrl?: string | undefined;
       timeoutMs?: number;
+      /** Where a failed response_url post is logged before the Web API fallback. @default nowhere */
+      log?: Log;
     },
   ) {}
 
@@ -57,7 +60,7 @@ export class SlackOutput implements Notifier<View> {
           ...view,
         }),
         signal: AbortSignal.timeout(this.options.timeoutMs ?? 5000),
-      }).catch(() => undefined);
+      }).catch(dropped(this.options.log ?? SILENT_LOG, 'reply through response_url'));
       if (res?.ok) return;
     }
     await this.client.chat.postEphemeral({

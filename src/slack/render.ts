@@ -10,8 +10,7 @@ import {
   tokenListView,
   type View,
 } from './views.js';
-import { message, section } from './views/blocks.js';
-import { safe } from './mrkdwn.js';
+import { pendingApprovalView } from './views/notices.js';
 
 /** Renders a use case's reply as a Slack message. Every text goes through the escaping views. */
 export function renderReply(reply: Reply, correlationId: string): View {
@@ -42,10 +41,8 @@ export function renderReply(reply: Reply, correlationId: string): View {
         how: reply.how,
         emulated: reply.emulated,
       });
-    case 'pending_approval': {
-      const text = `:hourglass: Your request needs approval: ${safe(reply.summary, 500)}. It went to the approvers; you will hear back here.`;
-      return message(text, [section(text)]);
-    }
+    case 'pending_approval':
+      return pendingApprovalView(reply.summary);
     case 'refused':
       return errorView(reply.message);
     case 'error':

@@ -8,3 +8,4 @@ export { SECRET_NOTICE, SECRET_SENT_NOTICE, secretDmView, secretSentView } from 
 export { auditListView, auditNoticeView } from './views/audit.js';
 export { CREATE_MODAL_CALLBACK_ID, createModalView, type ModalView } from './views/modal.js';
 export { approvalDecidedView, approvalRequestView, type ApprovalSubject } from './views/approval.js';
+export { expiryReminderView, pendingApprovalView, requestDeniedView, staleReportView } from './views/notices.js';

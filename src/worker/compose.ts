@@ -49,9 +49,11 @@ export function composeWorker(args: {
       approvalsChannel: config.slack.approvalsChannel,
       apiUrl: config.slack.apiUrl,
       timeoutMs: config.slack.timeoutMs,
+      log: args.log,
     }),
     queue: args.queue,
     log: args.log,
+    reminderDays: config.expiryReminderDays,
   });
   return { runner, registry };
 }

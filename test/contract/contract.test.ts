@@ -95,6 +95,16 @@ describe.each(TARGETS.map((t) => [t.provider, t] as const))('%s adapter contract
       expect(new Set(after.map((t) => t.id)).size).toBe(after.length);
     });
 
+    it('makes bidi overrides and NUL in provider-side names visible at the adapter boundary', async (ctx) => {
+      const s = needsSim(ctx);
+      const t = s.seedToken('evil\u202Egnp.exe\u0000');
+      const found = (await adapter.list()).find((x) => x.id === t.id);
+      expect(found).toBeDefined();
+      expect(found?.name).not.toContain('\u0000');
+      expect(found?.name).not.toContain('\u202E');
+      if (found?.name) expect(found.name).toBe('evil\uFFFDgnp.exe\uFFFD');
+    });
+
     it('rejects wrong credentials with an auth error', async () => {
       const err = await caught(pair.adapterWithBadCredentials().list());
       expect(err.code).toBe('auth');

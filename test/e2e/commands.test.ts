@@ -81,7 +81,8 @@ describe('every command, end to end (signed request → ingress → queue → wo
       const sim = s.sims[target.includes(':') ? target : `${target}:default`];
       const gets = (): number => sim?.requests.filter((q) => q.method === 'GET').length ?? 0;
       const beforeList = gets();
-      const listed = await run(s, ALICE, `list ${target}`);
+      // Cobalt lists tokenops' own credential among the caller's tokens: rotate a named demo token instead.
+      const listed = await run(s, ALICE, target === 'cobalt' ? 'list cobalt --name jira-sync' : `list ${target}`);
       const readsPerList = gets() - beforeList;
       const ref = refsIn(listed.replies.join('\n'))[0] as string;
       const before = deliveredSecrets(s).length;
@@ -133,11 +134,12 @@ describe('every command, end to end (signed request → ingress → queue → wo
       ['cobalt', /refreshed/],
       ['vaultoro', /deleted/],
     ] as const) {
-      // A fresh token where tokenops can mint one; earlier cases rotated the first listed ones.
+      // A fresh token where tokenops can mint one; earlier cases rotated the first listed ones. Cobalt
+      // lists tokenops' own credential among the caller's tokens, so its victim is picked by name.
       const source =
         target === 'triton:prod'
           ? await run(s, SAM, 'create triton:prod revoke-me --tier tier1')
-          : await run(s, SAM, `list ${target}`);
+          : await run(s, SAM, target === 'cobalt' ? 'list cobalt --name vuln-triage' : `list ${target}`);
       const ref = refsIn(source.replies.join('\n'))[0] as string;
       await s.standin.slashCommand({ user: SAM, text: `revoke ${ref}` });
       const done = await click(s, SAM, 'revoke_confirm');

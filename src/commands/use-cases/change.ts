@@ -50,7 +50,7 @@ async function remember(ctx: UseCaseContext, issued: IssuedToken): Promise<void>
       createdAt: ctx.now().toISOString(),
       expiresAt: s.expiresAt ?? undefined,
     })
-    .catch(() => undefined); // the audit record still names it
+    .catch(ctx.dropped('token index write')); // the audit record still names it
 }
 
 /** Revokes a token whose secret could not be delivered, and says how that went. */
@@ -165,7 +165,9 @@ export async function rotateToken(ctx: UseCaseContext, ref: Ref, reason: string 
         }
       },
     });
-    const how = adapter.capabilities.rotate.mode === 'emulated' ? adapter.capabilities.rotate.how : undefined;
+    const how =
+      result.fallback ??
+      (adapter.capabilities.rotate.mode === 'emulated' ? adapter.capabilities.rotate.how : undefined);
     const fate = fateText(result.old);
     const retired = result.old.fate !== 'expires_later' && result.old.fate !== 'retire_failed';
     // Independent best-effort writes, at once. The record names the rotated token: its REF, name and
@@ -178,7 +180,11 @@ export async function rotateToken(ctx: UseCaseContext, ref: Ref, reason: string 
         last4: result.previous?.last4,
         detail: `new token ${result.issued.summary.ref} (…${result.issued.secret.last4}); ${fate}`,
       }),
-      retired ? ctx.deps.stores.tokens.markRevoked(refText, ctx.now().toISOString()).catch(() => undefined) : undefined,
+      retired
+        ? ctx.deps.stores.tokens
+            .markRevoked(refText, ctx.now().toISOString())
+            .catch(ctx.dropped('token index revoke mark'))
+        : undefined,
     ]);
     return {
       kind: 'secret_sent',
@@ -236,7 +242,9 @@ export async function revokeToken(ctx: UseCaseContext, ref: Ref, reason: string 
         last4: result.summary?.last4,
         detail: how,
       }),
-      ctx.deps.stores.tokens.markRevoked(refText, ctx.now().toISOString()).catch(() => undefined),
+      ctx.deps.stores.tokens
+        .markRevoked(refText, ctx.now().toISOString())
+        .catch(ctx.dropped('token index revoke mark')),
     ]);
     return {
       kind: 'change_done',

@@ -1,6 +1,7 @@
 import { newAuditId, type AuditAction, type AuditOutcome, type AuditRecord } from '../../core/audit.js';
 import { TokenOpsError } from '../../core/errors.js';
-import type { Directory, Stores } from '../../core/ports.js';
+import { dropped } from '../../core/dropped.js';
+import type { Directory, Log, Stores } from '../../core/ports.js';
 import type { PolicyAction, PolicyDoc } from '../../core/policy.js';
 import type { ProviderType } from '../../core/token.js';
 import type { ProviderRegistry } from '../../providers/registry.js';
@@ -15,6 +16,8 @@ export interface UseCaseDeps {
   policy: PolicyDoc;
   allowedTeams: readonly string[];
   fingerprintKey: string;
+  /** Where dropped best-effort failures are logged (by error name and correlation id only). */
+  log: Log;
   now?: () => Date;
 }
 
@@ -87,6 +90,11 @@ export class UseCaseContext {
     const { errorCode, detail, ref, last4, tokenName } = record;
     await this.deps.stores.audit
       .finish(record.id, outcome, { errorCode, detail, ref, last4, tokenName })
-      .catch(() => undefined);
+      .catch(this.dropped('audit record update'));
+  }
+
+  /** A catch handler for a best-effort step: logs the drop under this job's correlation id. */
+  dropped(what: string): (err: unknown) => undefined {
+    return dropped(this.deps.log, what, this.actor.correlationId);
   }
 }

@@ -99,7 +99,7 @@ export async function showToken(ctx: UseCaseContext, ref: Ref): Promise<Reply> {
   const { adapter, refText } = await adapterFor(ctx, ref);
   const [token, record] = await Promise.all([
     adapter.get(ref.id),
-    ctx.deps.stores.tokens.get(refText).catch(() => undefined),
+    ctx.deps.stores.tokens.get(refText).catch(ctx.dropped('token index read')),
   ]);
   const [enriched] = enrich([token], new Map(record ? [[refText, record]] : []));
   return { kind: 'detail', token: enriched as TokenSummary, owner: record?.owner };

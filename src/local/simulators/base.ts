@@ -6,6 +6,7 @@ import type { ProviderType } from '../../core/token.js';
 export type Fault =
   | { kind: 'latency'; ms: number }
   | { kind: 'status'; status: number; body?: unknown; headers?: Record<string, string> }
+  /** A rate-limit answer; Retry-After only when given (Mailtrap and Cobalt document none). */
   | { kind: 'rate_limit'; status?: 429 | 509; retryAfter?: string }
   | { kind: 'bad_json'; text?: string }
   | { kind: 'html'; status?: number }
@@ -188,7 +189,7 @@ export class SimServer {
           return send(res, {
             status: fault.status ?? 429,
             body: { errors: 'Rate limit exceeded' },
-            headers: { 'retry-after': fault.retryAfter ?? '1' },
+            headers: fault.retryAfter === undefined ? {} : { 'retry-after': fault.retryAfter },
           });
         case 'status':
           return send(res, {

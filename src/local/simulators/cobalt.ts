@@ -33,8 +33,16 @@ export interface CobaltSimulatorOptions {
   rateLimits?: { get: number; mutate: number };
   /** 'real' gives the pre-2024 behaviour: the real last 4 characters instead of "redacted". @default 'redacted' */
   lastCharacters?: 'redacted' | 'real';
-  /** Also list the management token itself (realistic, but tests could then refresh it away). @default false */
+  /**
+   * Whether `/tokens` also lists the management token itself. Cobalt documents that it lists all of the
+   * caller's own tokens, and the connection's credential is one of them. @default true
+   */
   listManagementToken?: boolean;
+  /**
+   * The largest `limit` the server takes; the docs give only the default (10). A larger one gets 400
+   * with 'reject', or is silently lowered with 'clamp'. @default no cap
+   */
+  maxLimit?: { limit: number; over: 'reject' | 'clamp' };
 }
 
 /** The Cobalt simulator with handles tests use to reach into its state. */
@@ -52,6 +60,19 @@ const IDEMPOTENCY_TTL_MS = 5 * 60_000;
 const SERVER_DEFAULT_LIMIT = 10;
 const USER = 'usr_simulated';
 const V2 = 'application/vnd.cobalt.v2+json';
+
+/**
+ * The API version an `Accept` header asks for: the first vendor media range in the list (a client may
+ * add `*\/*` or `application/json` after it, as HTTP allows), or undefined when none names v1 or v2.
+ */
+export function vendorVersion(accept: string | undefined): Version | undefined {
+  for (const range of (accept ?? '').split(',')) {
+    const type = range.split(';')[0]?.trim().toLowerCase() ?? '';
+    const m = /^application\/vnd\.cobalt\.(v1|v2)\+json$/.exec(type);
+    if (m) return m[1] as Version;
+  }
+  return undefined;
+}
 
 /** Random base58 text. */
 function base58(length: number): string {
@@ -105,10 +126,10 @@ class CobaltState {
   /** Version, auth, per-user limits and (v2 mutations) Content-Type, in that order, around a handler. */
   guarded(kind: 'get' | 'mutate', fn: (req: SimRequest, version: Version) => SimResponse): Handler {
     return (req) => {
-      const version = /^application\/vnd\.cobalt\.(v1|v2)\+json$/.exec(header(req, 'accept')?.trim() ?? '')?.[1];
-      if (version !== 'v1' && version !== 'v2') return err(406, `Not Acceptable: send Accept: ${V2}`);
-      const auth = header(req, 'authorization') ?? '';
-      if (!auth.startsWith('Bearer ') || !this.bySecret(auth.slice(7))) return err(401, 'Unauthorized');
+      const version = vendorVersion(header(req, 'accept'));
+      if (version === undefined) return err(406, `Not Acceptable: send Accept: ${V2}`);
+      const bearer = /^bearer +(\S+)$/i.exec(header(req, 'authorization') ?? '')?.[1];
+      if (!bearer || !this.bySecret(bearer)) return err(401, 'Unauthorized');
       const taken = this.limiters[kind].take(USER, this.now());
       const rl: Record<string, string> = {
         [kind === 'get' ? 'x-rate-limit-get-limit' : 'x-rate-limit-mutate-limit']: String(this.limits[kind]),
@@ -117,7 +138,8 @@ class CobaltState {
       if (taken.retryAfterS !== undefined) {
         const status = this.options.rateLimitStatus ?? 509;
         const text = status === 509 ? 'BANDWIDTH_LIMIT_EXCEEDED' : 'Too Many Requests';
-        return err(status, text, { ...rl, 'retry-after': String(taken.retryAfterS) });
+        // No Retry-After: Cobalt documents only the X-Rate-Limit-* headers and the 60 s fixed window.
+        return err(status, text, rl);
       }
       if (version === 'v2' && kind === 'mutate' && !(header(req, 'content-type') ?? '').startsWith(V2))
         return err(406, `v2 requests need Content-Type: ${V2}`, rl);
@@ -131,8 +153,8 @@ class CobaltState {
  * A faithful stand-in for the Cobalt API tokens endpoints (providers.md §5): the Accept header picks
  * v1 or v2 (406 otherwise); v2 mutations need the vendor Content-Type (406 too: 415 is not in Cobalt's
  * documented status list); per-user fixed-window limits; Idempotency-Key replays give 409; refresh kills
- * the old secret at once. The management token is one of the user's personal tokens, as in reality
- * (/tokens lists only the caller's own), but is kept out of /tokens so a test cannot refresh it away.
+ * the old secret at once. The management token is one of the user's personal tokens and /tokens lists
+ * it like the others, as Cobalt documents (all of the caller's own tokens, `last_characters: "redacted"`).
  */
 export async function startCobaltSimulator(options: CobaltSimulatorOptions = {}): Promise<CobaltSimulator> {
   const server = new SimServer();
@@ -216,14 +238,19 @@ function orgs(): SimResponse {
 /** `GET /tokens`: cursor paging; page links are relative paths with an opaque cursor. */
 function listPage(req: SimRequest, s: CobaltState): SimResponse {
   const { cursors, options } = s;
-  const all = [...s.tokens.values()].filter((t) => options.listManagementToken || t !== s.management);
+  const all = [...s.tokens.values()].filter((t) => options.listManagementToken !== false || t !== s.management);
   const realLast = options.lastCharacters === 'real';
   const limitText = req.query.get('limit');
   const cursorText = req.query.get('cursor');
   if (limitText !== null && !/^[1-9]\d*$/.test(limitText)) return err(400, 'limit must be a positive integer');
   const state = cursorText === null ? { offset: 0, limit: SERVER_DEFAULT_LIMIT } : cursors.get(cursorText);
   if (!state) return err(400, 'Invalid cursor');
-  const limit = limitText === null ? state.limit : Number(limitText);
+  let limit = limitText === null ? state.limit : Number(limitText);
+  const cap = options.maxLimit;
+  if (cap && limit > cap.limit) {
+    if (cap.over === 'reject') return err(400, `limit must be at most ${cap.limit}`);
+    limit = cap.limit;
+  }
   const link = (offset: number): string => {
     const c = base58(12);
     cursors.set(c, { offset, limit });

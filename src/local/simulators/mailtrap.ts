@@ -35,8 +35,13 @@ export interface MailtrapSimOptions {
   demo?: boolean;
   /** Mailtrap has no pagination. */
   pageSize?: never;
-  /** 'unscoped' makes `connectionConfig()` leave out accountId, so the adapter uses `/api/api_tokens`. */
+  /** 'unscoped' makes `connectionConfig()` leave out accountId, so the adapter must find the account itself. */
   pathStyle?: 'account' | 'unscoped';
+  /**
+   * Which tokens reset accepts. 'literal' is the spec: only tokens never reset and with no expiration set.
+   * 'lenient' is the SDK docs: any token not already reset and not expired. @default 'lenient'
+   */
+  resetRule?: 'literal' | 'lenient';
 }
 
 type Ctx = { caller: MailtrapSimToken; accountId: number; tokenId?: number };
@@ -157,12 +162,29 @@ export class MailtrapSimulator extends SimulatorBase implements ProviderSimulato
     );
   }
 
+  /** Whether the token has any permission inside the account (viewer or admin, on any resource there). */
+  #inAccount(t: MailtrapSimToken, account: number): boolean {
+    return t.accountId === account && t.resources.length > 0;
+  }
+
+  /**
+   * Whether `caller` may see `t` in lists and gets: account-level access sees every token of the
+   * account; narrower access sees tokens whose every permission lies within its own (itself included).
+   */
+  #visible(caller: MailtrapSimToken, t: MailtrapSimToken): boolean {
+    if (t.accountId !== caller.accountId) return false;
+    if (caller.resources.some((r) => r.resource_type === 'account')) return true;
+    const key = (r: SimResource): string => `${r.resource_type}:${String(r.resource_id)}`;
+    const mine = new Set(caller.resources.map(key));
+    return t === caller || (t.resources.length > 0 && t.resources.every((r) => mine.has(key(r))));
+  }
+
   #routes(): void {
     this.#both('GET', '', (_req, ctx) => this.#list(ctx));
     this.#both('POST', '', (req, ctx) => this.#create(objectBody(req), ctx));
     this.#both('GET', '/ID', (_req, ctx) => {
       const t = this.#find(ctx);
-      return t ? { status: 200, body: wire(t) } : NOT_FOUND;
+      return t && this.#visible(ctx.caller, t) ? { status: 200, body: wire(t) } : NOT_FOUND;
     });
     this.#both('DELETE', '/ID', (_req, ctx) => {
       const t = this.#find(ctx);
@@ -197,16 +219,22 @@ export class MailtrapSimulator extends SimulatorBase implements ProviderSimulato
     };
   }
 
-  /** Serves a token route under both path styles; the account comes from the path or from the caller. */
+  /**
+   * Serves a token route under both path styles; the account comes from the path or from the caller.
+   * Reads need some access to the account (lists are filtered to what the caller may see); changes need
+   * account admin.
+   */
   #both(method: string, suffix: string, fn: (req: SimRequest, ctx: Ctx) => SimResponse): void {
     const tail = suffix.replace('ID', '(\\d+)');
+    const allowed = (caller: MailtrapSimToken, account: number): boolean =>
+      method === 'GET' ? this.#inAccount(caller, account) : this.#isAdmin(caller, account);
     const scoped = this.#guard((req, caller) => {
       const account = Number(req.params[0]);
-      if (!this.#accounts.has(account) || !this.#isAdmin(caller, account)) return FORBIDDEN;
+      if (!this.#accounts.has(account) || !allowed(caller, account)) return FORBIDDEN;
       return fn(req, { caller, accountId: account, tokenId: req.params[1] ? Number(req.params[1]) : undefined });
     });
     const unscoped = this.#guard((req, caller) => {
-      if (!this.#isAdmin(caller, caller.accountId)) return FORBIDDEN;
+      if (!allowed(caller, caller.accountId)) return FORBIDDEN;
       const tokenId = req.params[0] ? Number(req.params[0]) : undefined;
       return fn(req, { caller, accountId: caller.accountId, tokenId });
     });
@@ -221,7 +249,7 @@ export class MailtrapSimulator extends SimulatorBase implements ProviderSimulato
 
   /** Expired tokens stay listed (they fail auth only). */
   #list(ctx: Ctx): SimResponse {
-    const visible = [...this.#tokens.values()].filter((t) => t.accountId === ctx.accountId);
+    const visible = [...this.#tokens.values()].filter((t) => this.#visible(ctx.caller, t));
     return { status: 200, body: visible.map((t) => wire(t)) };
   }
 
@@ -241,6 +269,8 @@ export class MailtrapSimulator extends SimulatorBase implements ProviderSimulato
     if (!old) return NOT_FOUND;
     if (old.reset || !this.#alive(old))
       return unprocessable({ base: ['Token has already been reset or has expired and cannot be reset.'] });
+    if (this.#options.resetRule === 'literal' && old.expires_at !== null)
+      return unprocessable({ base: ['Only tokens without an expiration date can be reset.'] });
     const exp = this.#expiry(b['expires_at']);
     if (typeof exp !== 'string' && exp !== null) return exp;
     const t = this.add({

@@ -30,7 +30,7 @@ export interface TritonSimulatorOptions {
   demo?: boolean;
   /** Page size put in connectionConfig(); also the server's `per` when a client sends none. @default 50 */
   pageSize?: number;
-  /** Whether new tokens come back active. The documented example shows false. @default true */
+  /** Whether new tokens come back active. The documented create example shows false. @default false */
   newTokensActive?: boolean;
 }
 
@@ -53,6 +53,16 @@ const rails = (status: number, field: string, message: string): SimResponse => (
   body: { errors: { [field]: [message] } },
 });
 type Handler = (req: SimRequest) => SimResponse;
+const notAcceptable: SimResponse = { status: 406, body: { errors: { base: ['Send Accept: application/json'] } } };
+
+/** Whether an `Accept` list admits JSON (`application/json`, `application/*` or `*\/*`, with no q=0). */
+export function acceptsJson(accept: string | undefined): boolean {
+  return (accept ?? '').split(',').some((range) => {
+    const [type = '', ...params] = range.split(';').map((p) => p.trim().toLowerCase());
+    if (params.some((p) => /^q=0(\.0*)?$/.test(p))) return false;
+    return type === 'application/json' || type === 'application/*' || type === '*/*';
+  });
+}
 
 /** The simulator's world: one account with two subscriptions, their tokens, and role-bearing management tokens. */
 class TritonState {
@@ -91,9 +101,13 @@ class TritonState {
     return [...this.roles].find(([, r]) => r === role)?.[0] ?? '';
   }
 
-  /** Wraps a handler with the raw-Authorization check; a "Bearer …" value is not a known token. */
+  /**
+   * Wraps a handler with the JSON `Accept` check (406, as a Rails API answers a format it cannot serve)
+   * and the raw-Authorization check; a "Bearer …" value is not a known token.
+   */
   authed(fn: (req: SimRequest, role: TritonRole) => SimResponse): Handler {
     return (req) => {
+      if (!acceptsJson(header(req, 'accept'))) return notAcceptable;
       const role = this.roles.get(header(req, 'authorization') ?? '');
       return role ? fn(req, role) : unauthorized;
     };
@@ -107,7 +121,7 @@ class TritonState {
  */
 export async function startTritonSimulator(options: TritonSimulatorOptions = {}): Promise<TritonSimulator> {
   const server = new SimServer();
-  const s = new TritonState(options.newTokensActive ?? true, options.pageSize ?? 50);
+  const s = new TritonState(options.newTokensActive ?? false, options.pageSize ?? 50);
   server
     .route(
       'GET',

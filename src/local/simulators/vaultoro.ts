@@ -19,6 +19,11 @@ export interface VaultoroSimOptions {
   demo?: boolean;
   /** Vaultoro has no pagination. */
   pageSize?: never;
+  /**
+   * How `/v1/tokens*` wants the main bearer token: `Authorization: Bearer <jwt>` or the raw JWT. The docs
+   * show neither ("your main bearer token"), so tests run both readings. @default 'bearer'
+   */
+  authScheme?: 'bearer' | 'raw';
 }
 
 const UNAUTHORIZED: SimResponse = { status: 401, body: { errors: [{ message: 'Unauthorized' }] } };
@@ -49,9 +54,11 @@ export class VaultoroSimulator extends SimulatorBase implements ProviderSimulato
   readonly #mainBearer = jwtLike();
   readonly #tokens = new Map<string, SimToken>();
   #offsetMs = 0;
+  readonly #scheme: 'bearer' | 'raw';
 
   constructor(options: VaultoroSimOptions = {}) {
     super();
+    this.#scheme = options.authScheme ?? 'bearer';
     this.#routes();
     if (options.demo) this.#seedDemo();
   }
@@ -63,7 +70,7 @@ export class VaultoroSimulator extends SimulatorBase implements ProviderSimulato
   }
 
   connectionConfig(): Record<string, unknown> {
-    return { credentials: { bearerToken: this.#mainBearer } };
+    return { credentials: { bearerToken: this.#mainBearer }, authScheme: this.#scheme };
   }
 
   /** Moves the simulator's clock forward (expiry). */
@@ -105,10 +112,11 @@ export class VaultoroSimulator extends SimulatorBase implements ProviderSimulato
     return t;
   }
 
-  /** The docs show only "your main bearer token"; accept it raw or with the Bearer scheme. */
+  /** Only the configured reading of "your main bearer token"; a scheme name is case-insensitive. */
   #authorized(req: SimRequest): boolean {
     const h = header(req, 'authorization') ?? '';
-    return h === `Bearer ${this.#mainBearer}` || h === this.#mainBearer;
+    if (this.#scheme === 'raw') return h === this.#mainBearer;
+    return /^bearer +(\S+)$/i.exec(h)?.[1] === this.#mainBearer;
   }
 
   #routes(): void {

@@ -41,7 +41,9 @@ type Update = { name?: string; restrictions?: VectorchartsSimToken['restrictions
 const UNAUTHORIZED: SimResponse = { status: 401, body: { error: 'Unauthorized' } };
 const NOT_FOUND: SimResponse = { status: 404, body: { error: 'Not Found' } };
 const DAY = 86_400_000;
-const bearerOf = (req: SimRequest): string | undefined => /^Bearer (.+)$/.exec(header(req, 'authorization') ?? '')?.[1];
+/** The credential of an `Authorization: Bearer …` header; the scheme name is case-insensitive (RFC 9110). */
+const bearerOf = (req: SimRequest): string | undefined =>
+  /^bearer +(\S+)$/i.exec(header(req, 'authorization') ?? '')?.[1];
 
 /**
  * A faithful Vector Charts OEM Portal simulator (providers.md §2.10): login sessions, API tokens whose id
@@ -235,6 +237,8 @@ function readBody(body: unknown, nameRequired: boolean): Update | string {
     return 'name must be a non-empty string';
   if (nameRequired && b.name === undefined) return 'name is required';
   const r = b.restrictions as { hosts?: unknown } | null | undefined;
+  // Documented as an optional object on create: a strict server refuses null there (omit it instead).
+  if (nameRequired && r === null) return 'restrictions must be an object; leave it out for no restrictions';
   if (r !== undefined && r !== null) {
     const ok = Array.isArray(r.hosts) && r.hosts.every((h) => typeof h === 'string');
     if (!ok) return 'restrictions.hosts must be an array of strings';

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { TokenOpsError } from '../../core/errors.js';
 import { formatRef } from '../../core/ref.js';
+import { providerName } from '../../core/text.js';
 import { Secret, fingerprint, last4 } from '../../core/secret.js';
 import type {
   CallOptions,
@@ -38,9 +39,6 @@ export const COBALT_CAPABILITIES: Capabilities = {
   deactivate: { mode: 'unsupported', where: `${WEB_APP} → Revoke Token); Cobalt tokens have no inactive state` },
 };
 
-/** Default `limit` of the connection (Cobalt's own default is 10). */
-const DEFAULT_PAGE_SIZE = 25;
-
 type CobaltConnection = ConnectionOf<'cobalt'>;
 
 /** Builds the Cobalt adapter for one connection (a user's personal API token). */
@@ -66,11 +64,14 @@ class CobaltAdapter implements ProviderAdapter {
     // The Accept header selects the API version and is mandatory (406 without it).
     this.#vendorType = `application/vnd.cobalt.${conn.apiVersion ?? 'v2'}+json`;
     const headers = { authorization: `Bearer ${this.#token}`, accept: this.#vendorType };
-    this.#http = connectionHttp(conn, deps, { headers, errorMessage: cobaltErrorMessage });
+    // Cobalt's limits are per user in a fixed 60 s window, with no Retry-After (v2 Rate Limits page).
+    this.#http = connectionHttp(conn, deps, { headers, errorMessage: cobaltErrorMessage, rateLimitWindowMs: 60_000 });
   }
 
   async list(options: CallOptions = {}): Promise<TokenSummary[]> {
-    const limit = this.#conn.pageSize ?? DEFAULT_PAGE_SIZE;
+    // Cobalt documents a default `limit` of 10 and no maximum: send one only when the connection sets it,
+    // so a server-side cap can never reject or silently shorten our pages.
+    const limit = this.#conn.pageSize;
     return walkCursorPages(async (next) => {
       const { body } = await this.#send({
         op: 'list tokens',
@@ -173,7 +174,7 @@ class CobaltAdapter implements ProviderAdapter {
       provider: 'cobalt',
       connection: this.connection,
       id: r.id,
-      name: r.name ?? '',
+      name: providerName(r.name),
       // "redacted" since Jan 2024; older responses gave the real last 4 characters.
       last4: lc && lc !== 'redacted' && lc.length === 4 ? lc : undefined,
       expiresAt: r.expire_at ?? null,
@@ -187,7 +188,7 @@ class CobaltAdapter implements ProviderAdapter {
  * The request for one page. `next_page` is a relative path plus query: its cursor is reused on our own
  * path, and only its path is ever followed, never another host (which would receive our token).
  */
-function pageRequest(next: string | null, limit: number): Pick<HttpRequest<unknown>, 'path' | 'query'> {
+function pageRequest(next: string | null, limit: number | undefined): Pick<HttpRequest<unknown>, 'path' | 'query'> {
   if (next === null) return { path: '/tokens', query: { limit } };
   const u = new URL(next, 'http://cobalt.invalid');
   const cursor = u.searchParams.get('cursor');

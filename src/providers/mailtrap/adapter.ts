@@ -1,5 +1,6 @@
 import { TokenOpsError } from '../../core/errors.js';
 import { formatRef } from '../../core/ref.js';
+import { providerName } from '../../core/text.js';
 import { fingerprint, Secret } from '../../core/secret.js';
 import type {
   CallOptions,
@@ -16,7 +17,7 @@ import type {
 import type { AdapterDeps } from '../adapter-deps.js';
 import { connectionHttp, deliverOrUndo, requireCredentials, revokeByDelete, unsupported } from '../common.js';
 import type { ConnectionOf } from '../config.js';
-import { HttpClient } from '../http.js';
+import { HttpClient, type HttpRequest, type HttpResponse } from '../http.js';
 import {
   mtAccounts,
   mtErrorMessage,
@@ -73,8 +74,7 @@ class MailtrapAdapter implements ProviderAdapter {
   readonly #conn: ConnectionOf<'mailtrap'>;
   readonly #key: string;
   readonly #now: () => Date;
-  /** Account-scoped paths are the ones proven in recorded traffic; the unscoped form is the newest spec. */
-  readonly #prefix: string;
+  readonly #token: string;
   #accountId: Promise<number> | undefined;
 
   constructor(conn: ConnectionOf<'mailtrap'>, deps: AdapterDeps) {
@@ -82,19 +82,21 @@ class MailtrapAdapter implements ProviderAdapter {
     this.connection = conn.name;
     this.#conn = conn;
     this.#key = deps.fingerprintKey;
+    this.#token = credentials.token;
     this.#now = deps.now ?? (() => new Date());
-    this.#prefix = conn.accountId ? `api/accounts/${conn.accountId}/api_tokens` : 'api/api_tokens';
     this.#http = connectionHttp(conn, deps, {
       headers: { authorization: `Bearer ${credentials.token}`, accept: 'application/json' },
       errorMessage: mtErrorMessage,
+      // 150 requests per 10 s per token; a 429 carries X-Ratelimit-* counts but no Retry-After.
+      rateLimitWindowMs: 10_000,
     });
   }
 
   async list(options: CallOptions = {}): Promise<TokenSummary[]> {
-    const res = await this.#http.send({
+    const res = await this.#send({
       op: 'list tokens',
       method: 'GET',
-      path: this.#prefix,
+      path: await this.#prefix(),
       schema: mtTokenList,
       signal: options.signal,
     });
@@ -102,14 +104,7 @@ class MailtrapAdapter implements ProviderAdapter {
   }
 
   async get(id: string, options: CallOptions = {}): Promise<TokenSummary> {
-    const res = await this.#http.send({
-      op: 'get token',
-      method: 'GET',
-      path: this.#tokenPath(id),
-      schema: mtToken,
-      signal: options.signal,
-    });
-    return this.#summary(res.body);
+    return this.#summary(await this.#getRaw(id, options));
   }
 
   async create(input: CreateInput, options: CallOptions = {}): Promise<IssuedToken> {
@@ -117,41 +112,35 @@ class MailtrapAdapter implements ProviderAdapter {
       throw new TokenOpsError('invalid_request', 'Mailtrap tokens cannot be restricted to hosts; leave out --hosts.', {
         provider: this.provider,
       });
-    const json: Record<string, unknown> = { name: input.name, resources: await this.#resources(input.scopes) };
-    if (input.expiresAt !== undefined) json['expires_at'] = input.expiresAt;
-    const res = await this.#http.send({
-      op: 'create token',
-      method: 'POST',
-      path: this.#prefix,
-      json,
-      schema: mtIssued,
-      signal: options.signal,
-    });
-    return this.#issued(res.body);
+    return this.#createWith(input.name, await this.#resources(input.scopes), input.expiresAt, options);
   }
 
   async revoke(id: string, options: CallOptions & { reason?: string } = {}): Promise<RevokeResult> {
     // DELETE is immediate; a reset would leave the old secret alive for 12 more hours.
-    const doDelete = async (): Promise<void> => {
-      await this.#http.send({
-        op: 'delete token',
-        method: 'DELETE',
-        path: this.#tokenPath(id),
-        signal: options.signal,
-      });
-    };
-    return revokeByDelete(this, id, doDelete, options);
+    return revokeByDelete(this, id, () => this.#delete(id, options), options);
   }
 
+  /**
+   * Native reset: a new token (new id, `<name> <id>`), the old secret lives out a 12-hour grace. The spec
+   * says only tokens with no expiry can be reset, the SDKs that already-reset or expired ones cannot;
+   * either way a 422 falls back to create-with-the-same-permissions → deliver → delete the old one.
+   */
   async rotate(id: string, options: CallOptions & RotateOptions = {}): Promise<RotateResult> {
-    const previous = await this.get(id, options);
-    const res = await this.#http.send({
-      op: 'reset token',
-      method: 'POST',
-      path: `${this.#tokenPath(id)}/reset`,
-      schema: mtIssued,
-      signal: options.signal,
-    });
+    const raw = await this.#getRaw(id, options);
+    const previous = this.#summary(raw);
+    let res;
+    try {
+      res = await this.#send({
+        op: 'reset token',
+        method: 'POST',
+        path: `${await this.#tokenPath(id)}/reset`,
+        schema: mtIssued,
+        signal: options.signal,
+      });
+    } catch (err) {
+      if (err instanceof TokenOpsError && err.status === 422) return this.#rotateByCreate(raw, previous, options);
+      throw err;
+    }
     const issued = this.#issued(res.body);
     // A reset cannot be undone: if delivery fails the new token is deleted and the old one lives out its grace.
     await deliverOrUndo(this, issued, options);
@@ -166,6 +155,58 @@ class MailtrapAdapter implements ProviderAdapter {
     return unsupported(this, 'deactivate');
   }
 
+  /** The emulated rotate a refused reset falls back to: same name and permissions, old one deleted after delivery. */
+  async #rotateByCreate(raw: MtToken, previous: TokenSummary, options: CallOptions & RotateOptions) {
+    const resources = (raw.resources ?? []).map((r) => ({ ...r }));
+    const retire = async (): Promise<OldSecretFate> => {
+      await this.#delete(previous.id, options);
+      return { fate: 'deleted' };
+    };
+    const issued = await this.#createWith(previous.name, resources, undefined, options);
+    await deliverOrUndo(this, issued, options);
+    const old = await retire().catch((err: unknown): OldSecretFate => ({
+      fate: 'retire_failed',
+      reason: err instanceof TokenOpsError ? err.message : 'unexpected error',
+    }));
+    const fallback =
+      'Mailtrap refused to reset this token (it resets only tokens that were never reset and have no expiry), ' +
+      'so tokenops created a new token with the same permissions, delivered it, then deleted the old one';
+    return { issued, old, previous, fallback };
+  }
+
+  async #createWith(
+    name: string,
+    resources: MtResource[],
+    expiresAt: string | null | undefined,
+    options: CallOptions,
+  ): Promise<IssuedToken> {
+    const json: Record<string, unknown> = { name, resources };
+    if (expiresAt !== undefined) json['expires_at'] = expiresAt;
+    const res = await this.#send({
+      op: 'create token',
+      method: 'POST',
+      path: await this.#prefix(),
+      json,
+      schema: mtIssued,
+      signal: options.signal,
+    });
+    return this.#issued(res.body);
+  }
+
+  async #getRaw(id: string, options: CallOptions): Promise<MtToken> {
+    const path = await this.#tokenPath(id);
+    return (await this.#send({ op: 'get token', method: 'GET', path, schema: mtToken, signal: options.signal })).body;
+  }
+
+  async #delete(id: string, options: CallOptions): Promise<void> {
+    await this.#send({ op: 'delete token', method: 'DELETE', path: await this.#tokenPath(id), signal: options.signal });
+  }
+
+  /** Every call scrubs the connection's own token from any provider text that reaches an error. */
+  #send<T>(req: HttpRequest<T>): Promise<HttpResponse<T>> {
+    return this.#http.send<T>({ ...req, secrets: [this.#token] });
+  }
+
   /** The old token's real expiry after a reset, or the documented 12-hour grace when it cannot be read. */
   async #oldFate(id: string, options: CallOptions): Promise<OldSecretFate> {
     const fallback = new Date(this.#now().getTime() + GRACE_MS).toISOString();
@@ -177,11 +218,19 @@ class MailtrapAdapter implements ProviderAdapter {
     }
   }
 
+  /**
+   * The account-scoped path, proven in recorded traffic: with no accountId configured, the account is
+   * looked up once rather than using the newest spec's unscoped `/api/api_tokens`.
+   */
+  async #prefix(): Promise<string> {
+    return `api/accounts/${await this.#account()}/api_tokens`;
+  }
+
   /** Mailtrap ids are integers; anything else cannot name a token (and must not reach a path). */
-  #tokenPath(id: string): string {
+  async #tokenPath(id: string): Promise<string> {
     if (!/^\d{1,19}$/.test(id))
       throw new TokenOpsError('not_found', `Mailtrap has no token with id ${id}.`, { provider: this.provider });
-    return `${this.#prefix}/${id}`;
+    return `${await this.#prefix()}/${id}`;
   }
 
   /** Permissions for a create: the given scopes, or one account-level entry at the default access. */
@@ -195,13 +244,16 @@ class MailtrapAdapter implements ProviderAdapter {
   /** The configured account, else the first one the token can reach (looked up once). */
   #account(): Promise<number> {
     if (this.#conn.accountId) return Promise.resolve(this.#conn.accountId);
-    this.#accountId ??= this.#http
-      .send({ op: 'list accounts', method: 'GET', path: 'api/accounts', schema: mtAccounts })
-      .then((res) => {
-        const first = res.body[0];
-        if (!first) throw new TokenOpsError('config', 'The Mailtrap token reaches no account; set accountId.');
-        return first.id;
-      });
+    this.#accountId ??= this.#send({
+      op: 'list accounts',
+      method: 'GET',
+      path: 'api/accounts',
+      schema: mtAccounts,
+    }).then((res) => {
+      const first = res.body[0];
+      if (!first) throw new TokenOpsError('config', 'The Mailtrap token reaches no account; set accountId.');
+      return first.id;
+    });
     this.#accountId.catch(() => (this.#accountId = undefined));
     return this.#accountId;
   }
@@ -225,7 +277,7 @@ class MailtrapAdapter implements ProviderAdapter {
       provider: this.provider,
       connection: this.connection,
       id,
-      name: t.name,
+      name: providerName(t.name),
       last4: t.last_4_digits ?? undefined,
       expiresAt,
       active: expiresAt === null || Date.parse(expiresAt) > this.#now().getTime(),

@@ -1,5 +1,6 @@
 import { TokenOpsError } from '../../core/errors.js';
 import { formatRef } from '../../core/ref.js';
+import { providerName } from '../../core/text.js';
 import { Secret, fingerprint, last4, redact } from '../../core/secret.js';
 import type {
   CallOptions,
@@ -213,7 +214,7 @@ class TritonAdapter implements ProviderAdapter {
       provider: 'triton',
       connection: this.connection,
       id: t.uuid,
-      name: t.name,
+      name: providerName(t.name),
       last4: last4(t.value),
       fingerprint: fingerprint(t.value, this.#deps.fingerprintKey),
       active: t.is_active,

@@ -13,7 +13,7 @@ import type {
 import type { AdapterDeps } from '../adapter-deps.js';
 import { connectionHttp, isoFromUnix, pick, requireCredentials, revokeByDelete, unsupported } from '../common.js';
 import type { ConnectionOf } from '../config.js';
-import { HttpClient } from '../http.js';
+import { HttpClient, type HttpRequest, type HttpResponse } from '../http.js';
 import { vaultoroDelete, vaultoroErrorMessage, vaultoroList, type VaultoroToken } from './schemas.js';
 
 const DASHBOARD = 'in the Vaultoro dashboard (it needs a captcha)';
@@ -43,9 +43,10 @@ function apiRoot(baseUrl: string): string {
   return baseUrl.replace(/\/+$/, '').replace(/\/v1$/, '');
 }
 
-/** The dashboard's main bearer token; the docs never show the header value, so both forms are accepted. */
-function authorization(bearerToken: string): string {
-  return bearerToken.startsWith('Bearer ') ? bearerToken : `Bearer ${bearerToken}`;
+/** The main bearer token as the connection's `authScheme` sends it (the docs never show the header value). */
+function authorization(bearerToken: string, scheme: 'bearer' | 'raw'): string {
+  const bare = bearerToken.replace(/^bearer +/i, '');
+  return scheme === 'raw' ? bare : `Bearer ${bare}`;
 }
 
 class VaultoroAdapter implements ProviderAdapter {
@@ -54,15 +55,17 @@ class VaultoroAdapter implements ProviderAdapter {
   readonly connection: string;
   readonly #http: HttpClient;
   readonly #now: () => Date;
+  readonly #scheme: 'bearer' | 'raw';
 
   constructor(conn: ConnectionOf<'vaultoro'>, deps: AdapterDeps) {
     const credentials = requireCredentials(conn);
     this.connection = conn.name;
+    this.#scheme = conn.authScheme ?? 'bearer';
     this.#now = deps.now ?? (() => new Date());
     this.#http = connectionHttp(conn, deps, {
       baseUrl: apiRoot(conn.baseUrl),
       headers: {
-        authorization: authorization(credentials.bearerToken),
+        authorization: authorization(credentials.bearerToken, this.#scheme),
         'content-type': 'application/json',
         accept: 'application/json',
       },
@@ -74,7 +77,7 @@ class VaultoroAdapter implements ProviderAdapter {
     // Vaultoro answers 404 `{"data": []}` when the account has no tokens: an empty list, not an error.
     let res;
     try {
-      res = await this.#http.send({
+      res = await this.#send({
         op: 'list tokens',
         method: 'GET',
         path: 'v1/tokens',
@@ -100,7 +103,7 @@ class VaultoroAdapter implements ProviderAdapter {
 
   async revoke(id: string, options: CallOptions & { reason?: string } = {}): Promise<RevokeResult> {
     const doDelete = async (): Promise<void> => {
-      await this.#http.send({
+      await this.#send({
         op: 'delete token',
         method: 'DELETE',
         path: `v1/tokens/${encodeURIComponent(id)}`,
@@ -121,6 +124,26 @@ class VaultoroAdapter implements ProviderAdapter {
 
   async deactivate(): Promise<TokenSummary> {
     return unsupported(this, 'deactivate');
+  }
+
+  /**
+   * Sends a request; a 401 says which `authScheme` was used and what to try, since the docs do not
+   * say whether Vaultoro wants `Bearer <token>` or the raw token and no other setting can fix it.
+   */
+  async #send<T>(req: HttpRequest<T>): Promise<HttpResponse<T>> {
+    try {
+      return await this.#http.send(req);
+    } catch (err) {
+      if (!(err instanceof TokenOpsError) || err.code !== 'auth') throw err;
+      const other = this.#scheme === 'bearer' ? 'raw' : 'bearer';
+      const sent = this.#scheme === 'bearer' ? '`Authorization: Bearer <token>`' : 'the raw token in `Authorization`';
+      throw new TokenOpsError(
+        'auth',
+        `${err.message} tokenops sent ${sent} (connection vaultoro:${this.connection}, authScheme: ${this.#scheme}); ` +
+          `if the main bearer token is current, set authScheme: ${other}.`,
+        { provider: this.provider, status: err.status, cause: err },
+      );
+    }
   }
 
   /** A 404 without the empty-list body is not "no tokens": most likely a wrong base URL. */

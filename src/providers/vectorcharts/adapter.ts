@@ -1,5 +1,6 @@
 import { TokenOpsError } from '../../core/errors.js';
 import { formatRef, vectorchartsRefId } from '../../core/ref.js';
+import { providerName } from '../../core/text.js';
 import { fingerprint, last4, Secret } from '../../core/secret.js';
 import type {
   CallOptions,
@@ -76,7 +77,8 @@ class VectorchartsAdapter implements ProviderAdapter {
       op: 'create token',
       method: 'POST',
       path: 'v1/apiTokens',
-      json: { name: input.name, restrictions: hosts && hosts.length > 0 ? { hosts } : null },
+      // `restrictions` is an optional object: left out (never null) when there are no hosts.
+      json: hosts && hosts.length > 0 ? { name: input.name, restrictions: { hosts } } : { name: input.name },
       schema: vcToken,
       signal: options.signal,
     });
@@ -211,7 +213,7 @@ class VectorchartsAdapter implements ProviderAdapter {
       provider: this.provider,
       connection: this.connection,
       id,
-      name: r.name ?? '',
+      name: providerName(r.name),
       last4: last4(r.id),
       fingerprint: fingerprint(r.id, this.#key),
       createdAt: isoFromUnix(r.createdAt, 'ms'),

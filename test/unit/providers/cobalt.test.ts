@@ -78,14 +78,39 @@ describe('Cobalt adapter and simulator', () => {
   it('follows the cursor across pages, with "redacted" last characters giving no last4', async () => {
     const { s, adapter } = await setup({ demo: true });
     const listed = await adapter.list();
-    expect(listed.length).toBe(12);
+    expect(listed.length).toBe(13); // the 12 demo tokens and the caller's own
     const gets = s.requests.filter((r) => r.path === '/tokens');
     expect(gets.length).toBe(3);
     expect(gets.every((r) => r.query.get('limit') === '5')).toBe(true);
     expect(gets[0]?.query.has('cursor')).toBe(false);
     expect(gets[1]?.query.get('cursor')).toMatch(/^\w+$/);
     expect(listed.every((t) => t.last4 === undefined && t.expiresAt === null && t.active)).toBe(true);
-    expect(listed.some((t) => t.name === 'tokenops (management)')).toBe(false);
+  });
+
+  it('simulator lists the caller\'s own token like any other, with last_characters "redacted" (as documented)', async () => {
+    const { s } = await setup();
+    const self = [...s.tokens.values()].find((t) => t.secret === s.managementToken);
+    const res = await raw(s, 'GET', '/tokens', { accept: V2 });
+    const rows = (res.body as { data: { resource: Record<string, unknown> }[] }).data.map((d) => d.resource);
+    expect(rows).toContainEqual({ id: self?.id, last_characters: 'redacted', name: self?.name, expire_at: null });
+  });
+
+  it('sends no limit unless configured, so a server that caps limit below ours cannot break paging', async () => {
+    const { s } = await setup({ demo: true, maxLimit: { limit: 10, over: 'reject' } });
+    expect((await raw(s, 'GET', '/tokens?limit=25', { accept: V2 })).status).toBe(400);
+    const conn = { provider: 'cobalt', name: 'unit', baseUrl: s.url, credentials: { token: s.managementToken } };
+    const listed = await createCobaltAdapter(conn as ConnectionOf<'cobalt'>, DEPS).list();
+    expect(listed).toHaveLength(13);
+    const gets = s.requests.filter((r) => r.path === '/tokens' && r.query.get('limit') !== '25');
+    expect(gets.map((r) => r.query.get('limit'))).toEqual([null, null]);
+  });
+
+  it('simulator takes a list of media types and any case of the Bearer scheme, as HTTP allows', async () => {
+    const { s } = await setup();
+    const lower = { authorization: `bearer ${s.managementToken}` };
+    expect((await raw(s, 'GET', '/tokens', { accept: `${V2}, */*` })).status).toBe(200);
+    expect((await raw(s, 'GET', '/tokens', { accept: `application/json;q=0.5, ${V2}`, ...lower })).status).toBe(200);
+    expect((await raw(s, 'GET', '/tokens', { accept: 'application/json, */*' })).status).toBe(406);
   });
 
   it('uses real last characters from older responses', async () => {
@@ -142,7 +167,7 @@ describe('Cobalt adapter and simulator', () => {
     expect((await caught(adapter.deactivate('api_x'))).code).toBe('unsupported');
   });
 
-  it('rate limits per user with 509 by default, sending the limit headers and Retry-After', async () => {
+  it('rate limits per user with 509 by default; with no Retry-After the client waits out the 60 s window', async () => {
     const { s, adapter } = await setup({ rateLimits: { get: 2, mutate: 1 } });
     const t = s.seedToken('weekly-metrics');
     await adapter.list();
@@ -151,24 +176,27 @@ describe('Cobalt adapter and simulator', () => {
     const err = await caught(adapter.list());
     expect(err).toBeInstanceOf(RateLimitedError);
     expect(err.status).toBe(509);
-    expect((err as RateLimitedError).retryAfterMs).toBeGreaterThan(1000);
+    // Cobalt documents no Retry-After: the documented window is the wait, not three GETs in a second.
+    expect((err as RateLimitedError).retryAfterMs).toBe(60_000);
+    expect(err.message).toMatch(/Try again in 60 s/);
+    expect(s.requests.filter((r) => r.path === '/tokens')).toHaveLength(2);
     const last = await raw(s, 'GET', '/tokens', { accept: V2 });
     expect(last.headers['x-rate-limit-get-limit']).toBe('2');
     expect(last.headers['x-rate-limit-remaining']).toBe('0');
-    expect(Number(last.headers['retry-after'])).toBeGreaterThan(0);
+    expect(last.headers['retry-after']).toBeUndefined();
     s.advanceTime(60_000);
-    await expect(adapter.list()).resolves.toHaveLength(1);
+    await expect(adapter.list()).resolves.toHaveLength(2);
     const mutate = await raw(s, 'POST', `/tokens/${t.id}/refresh`, { accept: V2, 'content-type': V2 });
     expect(mutate.headers['x-rate-limit-mutate-limit']).toBe('1');
   });
 
   it('answers 429 instead when configured so', async () => {
-    const { s, adapter } = await setup({ rateLimits: { get: 1, mutate: 20 }, rateLimitStatus: 429 });
+    const { adapter } = await setup({ rateLimits: { get: 1, mutate: 20 }, rateLimitStatus: 429 });
     await adapter.list();
     const err = await caught(adapter.list());
     expect(err.status).toBe(429);
     expect(err.code).toBe('rate_limited');
-    expect((await raw(s, 'GET', '/tokens', { accept: V2 })).headers['retry-after']).toMatch(/^\d+$/);
+    expect((err as RateLimitedError).retryAfterMs).toBe(60_000);
   });
 
   it('simulator answers 409 to an Idempotency-Key replayed within 5 minutes', async () => {

@@ -10,7 +10,7 @@ import {
 } from '../../../src/providers/http.js';
 import { mapLimit, walkCursorPages, walkNumberedPages } from '../../../src/providers/pagination.js';
 import { SimServer } from '../../../src/local/simulators/base.js';
-import { errorText } from '../../support/errors.js';
+import { caught, errorText } from '../../support/errors.js';
 
 const list = z.object({ items: z.array(z.string()) });
 
@@ -113,6 +113,24 @@ describe('HttpClient', () => {
     server.inject({ fault: { kind: 'rate_limit', status: 509, retryAfter: '1' }, times: 1 });
     await client().send({ op: 'list', method: 'GET', path: '/items', schema: list });
     expect(slept).toEqual([1000]);
+  });
+
+  it('without Retry-After waits the documented window, not a blind second', async () => {
+    server.inject({ fault: { kind: 'rate_limit', status: 429 }, times: 1 });
+    await client({ rateLimitWindowMs: 3_000, maxRetryAfterMs: 5_000 }).send({
+      op: 'list',
+      method: 'GET',
+      path: '/items',
+      schema: list,
+    });
+    expect(slept).toEqual([3000]);
+    server.inject({ fault: { kind: 'rate_limit', status: 509 } });
+    const before = server.requests.length;
+    const err = await caught(
+      client({ rateLimitWindowMs: 60_000 }).send({ op: 'list', method: 'GET', path: '/items', schema: list }),
+    );
+    expect([(err as RateLimitedError).retryAfterMs, server.requests.length - before]).toEqual([60_000, 1]);
+    expect(err.message).toMatch(/Try again in 60 s/);
   });
 
   it('does not wait for a Retry-After beyond the cap and reports it', async () => {
@@ -224,6 +242,16 @@ describe('scrubCredentials', () => {
     expect(scrubCredentials('Account access forbidden for authentication')).toBe(
       'Account access forbidden for authentication',
     );
+  });
+
+  it('masks a letters-only credential echoed in a 422, and keeps constants and long words', () => {
+    expect(scrubCredentials('key sk_live_ABCDEFGHIJKLMNOPQRSTUVWXyz is not allowed')).toBe(
+      'key [redacted] is not allowed',
+    );
+    expect(scrubCredentials('qwertyuiopasdfghjklzxcvbnm leaked')).toBe('[redacted] leaked');
+    const plain =
+      'BANDWIDTH_LIMIT_EXCEEDED: account_uuid_or_subscription_uuid internationalization InvalidParameterValue';
+    expect(scrubCredentials(plain)).toBe(plain);
   });
 });
 

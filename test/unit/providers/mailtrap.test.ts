@@ -40,15 +40,17 @@ describe('Mailtrap adapter against its simulator', () => {
     ]);
   });
 
-  it('uses /api/api_tokens without accountId, finding the account for new tokens', async () => {
+  it('without accountId looks the account up once and still uses the proven account-scoped path', async () => {
     const unscoped = createMailtrapAdapter(conn({ accountId: undefined }), deps());
     const issued = await unscoped.create({ name: 'grafana-readonly' });
-    expect(sim.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['GET /api/accounts', 'POST /api/api_tokens']);
+    const scoped = `/api/accounts/${sim.accountId}/api_tokens`;
+    expect(sim.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['GET /api/accounts', `POST ${scoped}`]);
     expect(sim.requests[1]?.body).toEqual({
       name: 'grafana-readonly',
       resources: [{ resource_type: 'account', resource_id: sim.accountId, access_level: 10 }],
     });
     expect((await unscoped.list()).map((t) => t.id)).toContain(issued.summary.id);
+    expect(sim.requests.slice(2).map((r) => `${r.method} ${r.path}`)).toEqual([`GET ${scoped}`]);
   });
 
   it('sends Authorization: Bearer, and the simulator accepts Api-Token as well', async () => {
@@ -159,18 +161,51 @@ describe('Mailtrap adapter against its simulator', () => {
     expect(listedOld?.active).toBe(false); // expired tokens stay listed
   });
 
-  it('refuses to reset a token that was already reset or has expired (422)', async () => {
-    const once = sim.seedToken('once');
+  it('falls back to create + deliver + delete when Mailtrap refuses a reset (422), and says so', async () => {
+    const once = sim.seedToken('once', { access: 'admin' });
     await adapter.rotate(once.id);
-    expect((await caught(adapter.rotate(once.id))).code).toBe('invalid_request');
-    const expired = sim.seedToken('expired', { expires_at: new Date(sim.now() + HOUR).toISOString() });
-    sim.advanceTime(2 * HOUR);
-    const err = await caught(adapter.rotate(expired.id));
-    expect(err).toMatchObject({
-      code: 'invalid_request',
-      status: 422,
-      message: expect.stringContaining('already been reset'),
+    const delivered: string[] = [];
+    const r = await adapter.rotate(once.id, { deliver: async (i) => void delivered.push(i.secret.reveal()) });
+    expect(r.fallback).toMatch(/refused to reset.*created a new token with the same permissions/);
+    expect(r.old).toEqual({ fate: 'deleted' });
+    expect(delivered).toEqual([r.issued.secret.reveal()]);
+    expect(await sim.useSecret(once.secret)).toBe(401); // deleted: the grace of the first reset ends now
+    expect(await sim.useSecret(r.issued.secret.reveal())).toBe(200);
+    const fresh = await adapter.get(r.issued.summary.id);
+    expect([fresh.name, fresh.extras['access']]).toEqual(['once', `account:${sim.accountId}:admin`]);
+    const posts = sim.requests.filter((q) => q.method === 'POST').map((q) => q.path.replace(/\d+/g, 'N'));
+    expect(posts.slice(-2)).toEqual(['/api/accounts/N/api_tokens/N/reset', '/api/accounts/N/api_tokens']);
+  });
+
+  it('under the literal reset rule, resets a never-expiring token natively and rotates an expiring one by create', async () => {
+    await sim.close();
+    sim = await startMailtrapSimulator({ resetRule: 'literal' });
+    adapter = createMailtrapAdapter(conn(), deps());
+    const forever = sim.seedToken('forever', { expires_at: null });
+    const native = await adapter.rotate(forever.id);
+    expect([native.fallback, native.old.fate]).toEqual([undefined, 'expires_later']);
+    const expiring = sim.seedToken('expiring');
+    const raw = await fetch(`${sim.url}/api/accounts/${sim.accountId}/api_tokens/${expiring.id}/reset`, {
+      method: 'POST',
+      headers: adminHeaders(),
     });
+    expect(raw.status).toBe(422);
+    const emulated = await adapter.rotate(expiring.id);
+    expect([typeof emulated.fallback, emulated.old.fate]).toEqual(['string', 'deleted']);
+    expect(await sim.useSecret(expiring.secret)).toBe(401);
+  });
+
+  it('lets a viewer token list what it may see instead of refusing it (403 is for changes)', async () => {
+    const viewer = sim.seedToken('viewer');
+    const headers = { authorization: `Bearer ${viewer.secret}` };
+    const listed = await fetch(`${sim.url}/api/accounts/${sim.accountId}/api_tokens`, { headers });
+    expect(listed.status).toBe(200);
+    expect(((await listed.json()) as { id: number }[]).map((t) => String(t.id))).toContain(viewer.id);
+    const del = await fetch(`${sim.url}/api/accounts/${sim.accountId}/api_tokens/${viewer.id}`, {
+      method: 'DELETE',
+      headers,
+    });
+    expect([del.status, await del.json()]).toEqual([403, { errors: 'Account access forbidden' }]);
   });
 
   it('deletes the new token when delivery fails after a reset', async () => {
@@ -203,9 +238,13 @@ describe('Mailtrap adapter against its simulator', () => {
     expect(last?.status).toBe(200);
     expect(last?.headers.get('x-ratelimit-limit')).toBe('150');
     expect(last?.headers.get('x-ratelimit-remaining')).toBe('0');
+    const before = sim.requests.length;
     const err = await caught(adapter.list());
     expect(err).toBeInstanceOf(RateLimitedError);
     expect(err.message).toContain('Rate limit exceeded');
+    // No Retry-After is documented: the 10 s window is the wait, and the spent budget is not hammered.
+    expect((err as RateLimitedError).retryAfterMs).toBe(10_000);
+    expect(sim.requests.length - before).toBe(1);
     sim.advanceTime(10_000);
     expect(await adapter.list()).not.toHaveLength(0);
   });
@@ -224,12 +263,19 @@ describe('Mailtrap adapter against its simulator', () => {
     const echoed = await caught(adapter.list());
     expect(echoed.message).toContain('boom [redacted]');
     const admin = (sim.connectionConfig()['credentials'] as { token: string }).token;
+    // The connection's own token is redacted exactly, even in a shape no pattern would catch.
+    const plain = 'qwertyuiopasdfgh';
+    sim.clearFaults();
+    sim.inject({ fault: { kind: 'status', status: 422, body: { errors: `bad ${plain}` } }, method: 'GET', times: 1 });
+    const own = await caught(createMailtrapAdapter(conn({ credentials: { token: plain } }), deps()).list());
+    expect(own.message).toContain('bad [secret]');
     const errors = [
       shape,
       echoed,
       await caught(adapter.rotate('123')),
       await caught(adapter.create({ name: 'x', scopes: ['bad'] })),
     ];
+    expect(errorText(own)).not.toContain(plain);
     for (const err of errors) {
       expect(errorText(err)).not.toContain(t.secret);
       expect(errorText(err)).not.toContain(admin);

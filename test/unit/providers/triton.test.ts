@@ -154,6 +154,33 @@ describe('Triton adapter and simulator', () => {
     expect((await caught(noIds.create({ name: 'x' }))).code).toBe('config');
   });
 
+  it('simulator creates tokens inactive by default, as the documented example shows', async () => {
+    const { s, config } = await setup();
+    const res = await raw(
+      s,
+      'POST',
+      `/api/v1/subscriptions/${config.subscriptionUuid}/tokens`,
+      config.credentials?.token ?? '',
+      {
+        token: { name: 'raw-create', rate_tier: 'tier1' },
+      },
+    );
+    expect([res.status, (res.body?.['token'] as { is_active?: boolean }).is_active]).toEqual([201, false]);
+  });
+
+  it('simulator refuses a request whose Accept admits no JSON (406) and takes */* lists', async () => {
+    const { s, config } = await setup();
+    const get = async (accept?: string) => {
+      const headers: Record<string, string> = { authorization: config.credentials?.token ?? '' };
+      if (accept !== undefined) headers['accept'] = accept;
+      const res = await request(`${s.url}/api/v1/accounts`, { headers });
+      await res.body.dump();
+      return res.statusCode;
+    };
+    expect([await get(), await get('text/html'), await get('application/json;q=0')]).toEqual([406, 406, 406]);
+    expect([await get('application/json'), await get('text/html, */*;q=0.1')]).toEqual([200, 200]);
+  });
+
   it('activates a token that comes back inactive from create', async () => {
     const { s, adapter } = await setup({ newTokensActive: false });
     const issued = await adapter.create({ name: 'born-inactive' });

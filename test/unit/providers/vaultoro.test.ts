@@ -67,6 +67,34 @@ describe('Vaultoro adapter against its simulator', () => {
     }
   });
 
+  it('sends the raw token when authScheme is raw; a 401 names the setting to try', async () => {
+    const bearer = (sim.connectionConfig()['credentials'] as { bearerToken: string }).bearerToken;
+    const rawSim = await startVaultoroSimulator({ authScheme: 'raw' });
+    try {
+      const base = { provider: 'vaultoro', name: 'main', baseUrl: rawSim.url, credentials: { bearerToken: bearer } };
+      const wrongScheme = createVaultoroAdapter(vaultoroConnection.parse(base), DEPS);
+      const err = await caught(wrongScheme.list());
+      expect(err.code).toBe('auth');
+      expect(err.message).toContain('authScheme: bearer');
+      expect(err.message).toContain('set authScheme: raw');
+      expect(errorText(err)).not.toContain(bearer);
+      const rawConn = vaultoroConnection.parse({ ...base, ...rawSim.connectionConfig() });
+      expect(await createVaultoroAdapter(rawConn, DEPS).list()).toEqual([]);
+      expect(rawSim.requests.at(-1)?.headers['authorization']).toBe(rawConn.credentials?.bearerToken);
+    } finally {
+      await rawSim.close();
+    }
+  });
+
+  it('simulator takes only its configured scheme, and any case of "Bearer"', async () => {
+    const bearer = (sim.connectionConfig()['credentials'] as { bearerToken: string }).bearerToken;
+    const status = async (authorization: string) =>
+      (await fetch(`${sim.url}/v1/tokens`, { headers: { authorization } })).status;
+    expect(await status(`bearer ${bearer}`)).toBe(404); // the empty list
+    expect(await status(`BEARER ${bearer}`)).toBe(404);
+    expect(await status(bearer)).toBe(401);
+  });
+
   it('accepts a base URL that ends in /v1, as documented', async () => {
     const withV1 = createVaultoroAdapter(conn({ baseUrl: `${sim.url}/v1` }), DEPS);
     sim.seedToken('x');

@@ -103,6 +103,20 @@ describe('Vector Charts adapter against its simulator', () => {
     expect(create?.body).toEqual({ name: 'chartplotter', restrictions: { hosts: ['maps.example.com'] } });
   });
 
+  it('leaves restrictions out of a create without hosts (an optional object, never null)', async () => {
+    const issued = await adapter.create({ name: 'open-token' });
+    const create = sim.requests.find((r) => r.method === 'POST' && r.path === '/api/portal/v1/apiTokens');
+    expect(create?.body).toEqual({ name: 'open-token' });
+    expect(issued.summary.extras['hosts']).toBeNull();
+    const session = String(create?.headers['authorization']).replace(/^Bearer /, '');
+    const withNull = await fetch(`${sim.url}/v1/apiTokens`, {
+      method: 'POST',
+      headers: { authorization: `bearer ${session}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'x', restrictions: null }),
+    });
+    expect(withNull.status).toBe(400); // the lower-case scheme is accepted; the null is not
+  });
+
   it('refuses an expiry or scopes, which Vector Charts tokens cannot have', async () => {
     expect((await caught(adapter.create({ name: 'x', expiresAt: '2030-01-01T00:00:00Z' }))).code).toBe(
       'invalid_request',

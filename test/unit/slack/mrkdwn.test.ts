@@ -22,6 +22,12 @@ describe('escapeMrkdwn', () => {
       expect(out.startsWith('&lt;')).toBe(true);
     }
   });
+  it('makes bidi overrides, NUL and zero-width marks visible instead of letting them reorder text', () => {
+    expect(escapeMrkdwn('evil\u202Egnp.exe')).toBe('evil\uFFFDgnp.exe');
+    expect(escapeMrkdwn('a\u0000b\u200Bc\u2066d\u2069\u200Fe')).toBe('a\uFFFDb\uFFFDc\uFFFDd\uFFFD\uFFFDe');
+    expect(escapeMrkdwn('line one\nline two\ttab')).toBe('line one\nline two\ttab');
+    expect(safe('x\u202Dy')).toBe('x\uFFFDy');
+  });
 });
 
 describe('truncate', () => {
