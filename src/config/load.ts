@@ -75,6 +75,18 @@ export async function fingerprintKey(config: AppConfig, source?: SecretSource): 
   return key;
 }
 
+/** The leak intake's signing secret: from the named secret when set, else inline. */
+export async function leakSigningSecret(config: AppConfig, source?: SecretSource): Promise<string> {
+  const i = config.incident;
+  const secret = i.leakSigningSecretName && source ? await source.text(i.leakSigningSecretName) : i.leakSigningSecret;
+  if (!secret || secret.length < 16)
+    throw new TokenOpsError(
+      'config',
+      'incident.leakSigningSecret (or leakSigningSecretName) is missing or shorter than 16 characters: the leak intake needs it.',
+    );
+  return secret;
+}
+
 /** Resolves a connection's credentials from its named secret (when it has one). */
 export function credentialResolver(source?: SecretSource): (conn: ConnectionConfig) => Promise<ConnectionConfig> {
   return async (conn) => {

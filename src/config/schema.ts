@@ -64,6 +64,19 @@ export const slackSchema = z.object({
   retries: z._default(z.number().check(z.int(), z.nonnegative()), 2),
 });
 
+/** Incident response: leak intake and its policy. */
+export const incidentSchema = z.object({
+  /** Shared secret that signs leak reports (`POST /leaks`), inline (local). */
+  leakSigningSecret: z.optional(z.string().check(z.minLength(16))),
+  /** Name of a secret holding it (AWS); wins over the inline value. */
+  leakSigningSecretName: z.optional(z.string()),
+  /**
+   * Per provider (`*` for the rest): `autoRevoke` kills a reported token at once, `propose` posts a
+   * card with a Revoke button to the audit channel. The owner gets a DM either way. @default propose
+   */
+  leakPolicy: z._default(z.partialRecord(providerKey, z.enum(['autoRevoke', 'propose'])), {}),
+});
+
 /** The whole tokenops config file. */
 export const appConfigSchema = z.object({
   slack: slackSchema,
@@ -75,6 +88,8 @@ export const appConfigSchema = z.object({
   connections: z.array(connectionSchema).check(z.minLength(1)),
   /** Days before expiry when the schedule reminds owners. @default 14 */
   expiryReminderDays: z._default(z.number().check(z.int(), z.positive()), 14),
+  /** Incident response settings. @default leak reports proposed, intake off until a secret is set */
+  incident: z._default(incidentSchema, { leakPolicy: {} }),
 });
 
 /** The validated config. */

@@ -1,5 +1,4 @@
 import { TokenOpsError } from './errors.js';
-import { fingerprint } from './secret.js';
 import { isProviderType, type ProviderType } from './token.js';
 
 /** A parsed REF: `provider[:connection]/id`. */
@@ -50,25 +49,4 @@ export function looksLikeRef(text: string): boolean {
 /** Prints a parsed REF as the user wrote it (the connection only when one was named). */
 export function printRef(ref: Ref): string {
   return ref.connection === undefined ? `${ref.provider}/${ref.id}` : `${ref.provider}:${ref.connection}/${ref.id}`;
-}
-
-/** A Vector Charts REF id: a keyed hash of the token, whose real id is its secret. */
-const VECTORCHARTS_REF_ID = /^[0-9a-f]{16}$/;
-
-/** The REF id tokenops uses for a Vector Charts token whose secret id is `secretId`. */
-export function vectorchartsRefId(secretId: string, fingerprintKey: string): string {
-  return fingerprint(secretId, fingerprintKey).slice(0, 16);
-}
-
-/**
- * True when a REF's id may be a secret: a Vector Charts id that is not our hash is the token's own
- * id, i.e. its secret, pasted by someone responding to a leak. It must be hashed before it goes anywhere.
- */
-export function refHoldsSecret(ref: Ref): boolean {
-  return ref.provider === 'vectorcharts' && !VECTORCHARTS_REF_ID.test(ref.id);
-}
-
-/** The REF with a pasted Vector Charts secret replaced by its REF id (other REFs unchanged). */
-export function safeRef(ref: Ref, fingerprintKey: string): Ref {
-  return refHoldsSecret(ref) ? { ...ref, id: vectorchartsRefId(ref.id, fingerprintKey) } : ref;
 }

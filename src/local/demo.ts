@@ -9,6 +9,8 @@ export const LOCAL = {
   botToken: 'xoxb-local-tokenops-bot-token',
   /** The local signing secret: documented in README so any HTTP client can sign its own requests. */
   signingSecret: 'local-signing-secret-tokenops-0000',
+  /** Signs leak reports sent to POST /leaks locally. */
+  leakSigningSecret: 'local-leak-signing-secret-0000',
   fingerprintKey: 'local-fingerprint-key-not-for-production',
   channels: { general: 'C0GENERAL', audit: 'C0AUDIT', approvals: 'C0APPROVALS' },
   securityGroup: 'S0SECURITY',

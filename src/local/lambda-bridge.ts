@@ -25,7 +25,7 @@ export type HttpApiHandler = (
  */
 export async function serveLambda(
   handler: HttpApiHandler,
-  options: { port?: number; path?: string } = {},
+  options: { port?: number; path?: string; routes?: Record<string, HttpApiHandler> } = {},
 ): Promise<{ url: string; server: Server }> {
   const path = options.path ?? '/slack/events';
   let n = 0;
@@ -34,7 +34,9 @@ export async function serveLambda(
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const url = new URL(req.url ?? '/', 'http://local');
-      if (url.pathname !== path || req.method !== 'POST') {
+      // Other routes of the same API (e.g. POST /leaks) get their own handler, as API Gateway routes them.
+      const target = url.pathname === path ? handler : options.routes?.[url.pathname];
+      if (!target || req.method !== 'POST') {
         res.writeHead(404).end();
         return;
       }
@@ -43,7 +45,7 @@ export async function serveLambda(
         if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(',') : v;
       const event: HttpApiEvent = {
         version: '2.0',
-        routeKey: `POST ${path}`,
+        routeKey: `POST ${url.pathname}`,
         rawPath: url.pathname,
         rawQueryString: url.search.slice(1),
         headers,
@@ -55,7 +57,7 @@ export async function serveLambda(
           timeEpoch: Date.now(),
         },
       };
-      handler(event, {})
+      target(event, {})
         .then((r) => {
           const out: Record<string, string> = {};
           for (const [k, v] of Object.entries(r.headers ?? {})) out[k] = String(v);

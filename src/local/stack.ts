@@ -5,12 +5,14 @@ import type { SlackSecrets } from '../config/load.js';
 import { credentialResolver } from '../config/load.js';
 import type { ConnectionConfig } from '../providers/config.js';
 import { InProcessQueue } from '../queue/in-process.js';
-import { composeWorker } from '../worker/compose.js';
+import { composeLeakIntake, composeWorker } from '../worker/compose.js';
 import { composeIngress } from '../slack/compose-ingress.js';
 import type { Log } from '../core/ports.js';
 import type { JobRunner } from '../worker/job-runner.js';
 import { dynamoStores, type Stores } from '../store/dynamo-store.js';
 import { DynamoRateLimiter } from '../store/rate-buckets.js';
+import { DynamoReplayGuard } from '../store/replay-guard.js';
+import { leakHttpHandler } from '../handlers/leaks.js';
 import { documentClient } from '../store/table.js';
 import type { ProviderSimulator } from './simulators/base.js';
 import { startCobaltSimulator } from './simulators/cobalt.js';
@@ -39,6 +41,8 @@ export interface LocalStackOptions {
   delayScale?: number;
   /** Adapter retry tuning (tests make backoff fast). */
   retry?: { maxRetries?: number; retryBaseMs?: number; maxRetryAfterMs?: number };
+  /** Leak policy per provider. @default Mailtrap and Vector Charts autoRevoke, the rest propose */
+  leakPolicy?: AppConfig['incident']['leakPolicy'];
 }
 
 /** The running local stack: the real app with local edges. */
@@ -48,6 +52,8 @@ export interface LocalStack {
   standin: SlackStandin;
   /** The bot's request URL (signed Slack requests go here). */
   requestUrl: string;
+  /** The leak intake, `POST /leaks` on the same server. */
+  leaksUrl: string;
   queue: InProcessQueue;
   stores: Stores;
   runner: JobRunner;
@@ -121,6 +127,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     policy: DEMO_POLICY,
     connections,
     expiryReminderDays: 14,
+    incident: {
+      leakSigningSecret: LOCAL.leakSigningSecret,
+      leakPolicy: options.leakPolicy ?? { mailtrap: 'autoRevoke', vectorcharts: 'autoRevoke', '*': 'propose' },
+    },
   };
   const slack: SlackSecrets = { signingSecret: LOCAL.signingSecret, botToken: LOCAL.botToken };
   const queue = new InProcessQueue({ delayScale: options.delayScale ?? 1 });
@@ -141,8 +151,21 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const receiver = new AwsLambdaReceiver({ signingSecret: slack.signingSecret, logLevel: LogLevel.ERROR });
   composeIngress({ config, slack, receiver, queue, fingerprintKey: async () => LOCAL.fingerprintKey, log });
   const botPort = options.botPort ?? (options.port ? options.port + 1 : 0);
+  const leaks = composeLeakIntake({
+    config,
+    slack,
+    fingerprintKey: LOCAL.fingerprintKey,
+    stores,
+    queue,
+    resolveCredentials: credentialResolver(),
+    log,
+    adapterDeps: { rateGates, ...(options.retry ? { retry: options.retry } : {}) },
+    replay: new DynamoReplayGuard(db, dynamo.tableName),
+    signingSecret: async () => LOCAL.leakSigningSecret,
+  });
   const { url: requestUrl, server } = await serveLambda(receiver.toHandler() as unknown as HttpApiHandler, {
     port: botPort,
+    routes: { '/leaks': leakHttpHandler(leaks) as unknown as HttpApiHandler },
   });
   standin.setRequestUrl(requestUrl);
   return {
@@ -150,6 +173,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     slack,
     standin,
     requestUrl,
+    leaksUrl: requestUrl.replace(/\/slack\/events$/, '/leaks'),
     queue,
     stores,
     runner,

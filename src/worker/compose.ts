@@ -7,15 +7,16 @@ import type { Stores } from '../store/dynamo-store.js';
 import { policyGroups } from '../core/policy.js';
 import { SlackDirectory } from '../slack/directory.js';
 import type { Log } from '../core/ports.js';
-import { JobRunner } from './job-runner.js';
+import { JobRunner, type JobRunnerDeps } from './job-runner.js';
+import { LeakIntake, type LeakIntakeDeps } from './leak-intake.js';
 import { SlackOutput } from '../slack/output.js';
 import { slackClient } from '../slack/web-client.js';
 
 // The ingress half lives in compose-ingress.ts so the ingress Lambda bundle never reaches the
 // provider adapters imported here; re-exported for callers that compose both halves.
 
-/** Builds the worker's job runner: adapters, stores, Slack output, all behind their ports. */
-export function composeWorker(args: {
+/** What the worker and the leak intake are built from. */
+export interface WorkerArgs {
   config: AppConfig;
   slack: SlackSecrets;
   fingerprintKey: string;
@@ -24,7 +25,27 @@ export function composeWorker(args: {
   resolveCredentials: CredentialResolver;
   log: Log;
   adapterDeps?: Partial<AdapterDeps>;
-}): { runner: JobRunner; registry: ProviderRegistry } {
+}
+
+/** Builds the worker's job runner: adapters, stores, Slack output, all behind their ports. */
+export function composeWorker(args: WorkerArgs): { runner: JobRunner; registry: ProviderRegistry } {
+  const deps = workerDeps(args);
+  return { runner: new JobRunner(deps), registry: deps.registry };
+}
+
+/** The leak intake (`POST /leaks`): the worker's adapters, stores and Slack output, plus its door. */
+export function composeLeakIntake(args: WorkerArgs & Pick<LeakIntakeDeps, 'replay' | 'signingSecret'>): LeakIntake {
+  const policy = args.config.incident.leakPolicy;
+  return new LeakIntake({
+    ...workerDeps(args),
+    replay: args.replay,
+    signingSecret: args.signingSecret,
+    policyFor: (provider) => policy[provider] ?? policy['*'] ?? 'propose',
+    teamId: args.config.slack.allowedTeams[0] as string,
+  });
+}
+
+function workerDeps(args: WorkerArgs): JobRunnerDeps {
   const { config } = args;
   const client = slackClient({
     token: args.slack.botToken,
@@ -37,7 +58,7 @@ export function composeWorker(args: {
     { fingerprintKey: args.fingerprintKey, ...args.adapterDeps },
     args.resolveCredentials,
   );
-  const runner = new JobRunner({
+  return {
     registry,
     stores: args.stores,
     directory: new SlackDirectory(client, policyGroups(config.policy)),
@@ -54,6 +75,5 @@ export function composeWorker(args: {
     queue: args.queue,
     log: args.log,
     reminderDays: config.expiryReminderDays,
-  });
-  return { runner, registry };
+  };
 }

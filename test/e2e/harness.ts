@@ -1,6 +1,7 @@
 import { afterAll, beforeAll } from 'vitest';
 import { startLocalStack, type LocalStack } from '../../src/local/stack.js';
 import type { Log } from '../../src/core/ports.js';
+import { PROVIDER_TYPES } from '../../src/core/token.js';
 
 /** Every log line the app wrote, as JSON text (to check that no secret ever reaches a log). */
 export const logLines: string[] = [];
@@ -58,9 +59,8 @@ export async function run(
 
 /** REFs mentioned in a text. */
 export function refsIn(text: string): string[] {
-  return [...text.matchAll(/`((?:vaultoro|vectorcharts|triton|mailtrap|cobalt):[a-z0-9_-]+\/[A-Za-z0-9._~-]+)`/g)].map(
-    (m) => m[1] as string,
-  );
+  const ref = new RegExp(`\`((?:${PROVIDER_TYPES.join('|')}):[a-z0-9_-]+/[A-Za-z0-9._~-]+)\``, 'g');
+  return [...text.matchAll(ref)].map((m) => m[1] as string);
 }
 
 /** Secrets delivered so far: the code-block contents of every ephemeral DM the bot sent. */

@@ -225,6 +225,14 @@ export async function rotateToken(ctx: UseCaseContext, ref: Ref, reason: string 
 /** `/token revoke REF`: never blocked by the audit store or Slack; the secret stops working now. */
 export async function revokeToken(ctx: UseCaseContext, ref: Ref, reason: string | undefined): Promise<Reply> {
   await ctx.authorize('revoke', ref.provider);
+  return revokeAuthorized(ctx, ref, reason);
+}
+
+/**
+ * The revoke itself, once someone was allowed to ask for it: the one path person-driven and automatic
+ * revocations (a leak report under `autoRevoke`) share, so both audit and mark a token the same way.
+ */
+export async function revokeAuthorized(ctx: UseCaseContext, ref: Ref, reason: string | undefined): Promise<Reply> {
   const { adapter, connection, refText } = await adapterFor(ctx, ref);
   const { record } = await ctx.beginAuditSoft({
     action: 'revoke',

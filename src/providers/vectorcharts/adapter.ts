@@ -1,5 +1,5 @@
 import { TokenOpsError } from '../../core/errors.js';
-import { formatRef, vectorchartsRefId } from '../../core/ref.js';
+import { formatRef } from '../../core/ref.js';
 import { providerName } from '../../core/text.js';
 import { fingerprint, last4, Secret } from '../../core/secret.js';
 import type {
@@ -18,6 +18,7 @@ import type { AdapterDeps } from '../adapter-deps.js';
 import { connectionHttp, emulatedRotate, isoFromUnix, pick, requireCredentials, unsupported } from '../common.js';
 import type { ConnectionOf } from '../config.js';
 import { HttpClient, type HttpRequest } from '../http.js';
+import { isVectorchartsRefId, vectorchartsRefId } from './ref-id.js';
 import { vcErrorMessage, vcLogin, vcToken, vcTokenList, type VcToken } from './schemas.js';
 
 const NO_PAUSE = 'nowhere: Vector Charts tokens have no inactive state; revoke the token instead';
@@ -153,7 +154,7 @@ class VectorchartsAdapter implements ProviderAdapter {
    * the hash travels on, into lookups and error messages alike.
    */
   #asRefId(id: string): string {
-    return /^[0-9a-f]{16}$/.test(id) ? id : this.refId(id);
+    return isVectorchartsRefId(id) ? id : this.refId(id);
   }
 
   /** Finds the record behind a REF id, or undefined when no token hashes to it. */

@@ -5,7 +5,8 @@ import { auditPostJob, type Job, type JobOrigin, type JobQueue } from '../../com
 import { dropped } from '../../core/dropped.js';
 import type { Directory, Log } from '../../core/ports.js';
 import type { PolicyDoc } from '../../core/policy.js';
-import { refHoldsSecret, safeRef, type Ref } from '../../core/ref.js';
+import type { Ref } from '../../core/ref.js';
+import { refHoldsSecret, safeRef } from '../../providers/ref-rules.js';
 import type { ProviderType } from '../../core/token.js';
 import type { View } from '../views.js';
 
