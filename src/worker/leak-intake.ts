@@ -1,4 +1,5 @@
 import type { AuditRecord } from '../core/audit.js';
+import { dropped } from '../core/dropped.js';
 import {
   LEAK_HEADERS,
   LEAK_LIMITS,
@@ -91,7 +92,10 @@ export class LeakIntake {
 
   async #postAudit(record: AuditRecord, stored: boolean, correlationId: string): Promise<void> {
     try {
-      if (!stored) await this.deps.stores.audit.putIfAbsent(record).catch(() => undefined);
+      if (!stored)
+        await this.deps.stores.audit
+          .putIfAbsent(record)
+          .catch(dropped(this.deps.log, 'audit record write', correlationId));
       await this.deps.output.postAudit(auditNoticeView(record));
     } catch {
       // Slack is down: the worker posts it later, as it does for its own notices.
