@@ -92,6 +92,11 @@ const HOP_HEADERS = new Set(['host', 'connection', 'keep-alive', 'content-length
 export class Replayer {
   readonly #agent = new Agent({ keepAliveTimeout: 30_000, connections: 32, pipelining: 1 });
 
+  /** Replays each wave after the previous one, the requests of a wave at once (as they were sent). */
+  async replayWaves(sim: ProviderSimulator, waves: readonly (readonly RecordedRequest[])[]): Promise<void> {
+    for (const wave of waves) await Promise.all(wave.map((r) => this.replay(sim, [r])));
+  }
+
   async replay(sim: ProviderSimulator, recorded: readonly RecordedRequest[]): Promise<void> {
     const origin = new URL(sim.url).origin;
     for (const r of recorded) {

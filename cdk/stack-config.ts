@@ -52,7 +52,9 @@ export const deploySchema = z.object({
    * @default false
    */
   reservedConcurrency: z._default(
-    z.union([z.literal(false), z.object({
+    z.union([
+      z.literal(false),
+      z.object({
         ingress: positiveInt,
         worker: positiveInt,
         schedule: positiveInt,

@@ -37,6 +37,11 @@ export type Reply =
       matches: { token: TokenSummary; matchedOn: MatchKind }[];
       errors: ConnectionError[];
       may?: ViewerMay | undefined;
+      /**
+       * Set when some connections could not be listed: their tokens were searched in tokenops' own
+       * index only (the tokens it minted), so the answer is partial.
+       */
+      partial?: { targets: string[]; indexed: number } | undefined;
     }
   | { kind: 'audit'; records: AuditRecord[]; sinceDays: number; provider?: ProviderType | undefined }
   | {

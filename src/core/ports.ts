@@ -177,6 +177,11 @@ export interface Notifier<M> {
   respond(origin: JobOrigin, message: M): Promise<void>;
   /** The one way a secret leaves: ephemeral, in the requester's DM with the bot. Throws `delivery_failed`. */
   deliverSecret(userId: string, message: M): Promise<void>;
+  /**
+   * Gets the user's DM ready ahead of a delivery that may follow (a job that mints), so the secret's
+   * own call does not wait for it. Never throws; a failure is met again by deliverSecret.
+   */
+  prepareDelivery?(userId: string): void;
   /** Posts to the audit channel. */
   postAudit(message: M): Promise<void>;
   /** Posts to the approvers' channel; says where the card landed (to update it once decided). */

@@ -3,11 +3,13 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import type { Job, JobQueue } from '../commands/job.js';
 import { TokenOpsError } from '../core/errors.js';
 import type { SecretSource } from '../config/load.js';
+import { nodeRequest } from './https-fetch.js';
 
 /**
  * The two AWS calls of the ingress Lambda (SQS SendMessage, Secrets Manager GetSecretValue) as
- * SigV4-signed fetch calls. Importing the AWS SDK clients costs ~200 ms at cold start, more than the
- * whole rest of the ingress; Slack waits 3 s. The worker keeps the SDK. Credentials and region come
+ * SigV4-signed requests over node:https with keep-alive (https-fetch.ts). Importing the AWS SDK clients
+ * costs ~200 ms at cold start, more than the whole rest of the ingress, and the global `fetch` another
+ * ~145 ms (it loads undici); Slack waits 3 s. The worker keeps the SDK. Credentials and region come
  * from the environment, as Lambda sets them; AWS_ENDPOINT_URL_SQS / _SECRETS_MANAGER / AWS_ENDPOINT_URL
  * override the endpoints as they do for the SDK.
  */
@@ -100,6 +102,16 @@ export class AwsCallError extends Error {
   }
 }
 
+/** An AWS JSON reply as an object; anything else (an HTML error page, nothing) as `{}`. */
+function parseJson(body: Buffer): Record<string, unknown> {
+  try {
+    const v: unknown = JSON.parse(body.toString('utf8'));
+    return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
 const RETRYABLE = /Throttl|TooManyRequests|RequestLimitExceeded|ServiceUnavailable|InternalError|InternalFailure/;
 
 /** One AWS JSON-protocol call, retried twice on throttling, 5xx and network errors, within `timeoutMs`. */
@@ -122,9 +134,9 @@ export async function awsJsonCall(
       body,
     );
     try {
-      const res = await fetch(url, { method: 'POST', headers, body, signal: deadline });
-      const json = (await res.json().catch(() => ({}))) as Record<string, unknown>;
-      if (res.ok) return json;
+      const res = await nodeRequest(url, { method: 'POST', headers, body, signal: deadline });
+      const json = parseJson(res.body);
+      if (res.status >= 200 && res.status < 300) return json;
       const type = String(json['__type'] ?? json['code'] ?? 'UnknownError')
         .split('#')
         .pop() as string;

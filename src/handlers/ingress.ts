@@ -5,6 +5,7 @@ import { composeIngress } from '../slack/compose-ingress.js';
 import { withDoor } from '../slack/door.js';
 import { newCorrelationId } from '../slack/listeners/kit.js';
 import { awsEnv, liteSecretSource, liteSqsQueue } from './aws-lite.js';
+import { httpsFetch } from './https-fetch.js';
 import { powertoolsLog } from './logger.js';
 
 type Handler = ReturnType<AwsLambdaReceiver['toHandler']>;
@@ -14,7 +15,8 @@ let ready: Promise<Handler> | undefined;
 
 /**
  * Cold start: config from the bundle, Slack secrets from Secrets Manager, no Slack call. The AWS
- * calls go through aws-lite.ts, not the SDK, and the bundle leaves out what Bolt's Lambda receiver
+ * calls go through aws-lite.ts, not the SDK, every HTTP call (AWS, Slack, respond()) over node:https
+ * rather than the global fetch (https-fetch.ts), and the bundle leaves out what Bolt's Lambda receiver
  * never runs (cdk/esbuild-options.ts): this is the function Slack waits on, 3 s at most.
  */
 async function init(): Promise<Handler> {
@@ -34,6 +36,7 @@ async function init(): Promise<Handler> {
     log,
     // The id set for this invocation below: the listeners hand it to the job and the user.
     correlationId: () => log.logger.getCorrelationId() as string,
+    fetch: httpsFetch,
   });
   // The door checks size, content type, signature and shape before Bolt parses anything.
   return withDoor(receiver.toHandler(), { signingSecret: slack.signingSecret, appId: config.slack.appId, log });

@@ -13,8 +13,11 @@ import type { Log } from '../core/ports.js';
 // reach src/providers/* (adapters, undici), the store or the job runner. compose.ts re-exports it.
 
 /** Web API client options shared by Bolt's client and ours: bounded retries, short timeouts. */
-export function clientOptions(config: AppConfig): Record<string, unknown> {
+export function clientOptions(config: AppConfig, fetchFn?: typeof fetch): Record<string, unknown> {
   return {
+    // The ingress Lambda passes a node:https fetch (handlers/https-fetch.ts): the global one loads
+    // undici on the first Slack call of a cold start. Bolt uses it for respond() too.
+    ...(fetchFn ? { fetch: fetchFn } : {}),
     ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}),
     timeout: config.slack.timeoutMs,
     retryConfig: {
@@ -48,6 +51,8 @@ export function composeIngress(args: {
   directoryBudgetMs?: number;
   /** The current request's correlation id (see IngressDeps). */
   correlationId?: () => string;
+  /** The HTTP client of Bolt and its Web API client. @default the global fetch */
+  fetch?: typeof fetch;
 }): App {
   const { config, slack } = args;
   const app = new App({
@@ -57,7 +62,7 @@ export function composeIngress(args: {
     ...(config.slack.botId && config.slack.botUserId
       ? { botId: config.slack.botId, botUserId: config.slack.botUserId }
       : {}),
-    clientOptions: clientOptions(config),
+    clientOptions: clientOptions(config, args.fetch),
     logLevel: LogLevel.ERROR,
     // No listener keeps conversation state; Bolt's default store would look it up (and throw a
     // "not found" Error, stack trace and all) on every request.

@@ -20,8 +20,22 @@ export function responseUrlAllowed(url: string, apiUrl?: string): boolean {
   }
 }
 
+/** The Slack error code of a failed Web API call (never its message: it may echo the payload). */
+function slackErrorCode(err: unknown): string {
+  return (err as { data?: { error?: string } }).data?.error ?? 'unreachable';
+}
+
+// Bounds the DM cache of a long-lived container; ids are cheap to fetch again.
+const MAX_CACHED_DMS = 5000;
+
 /** Everything the worker says in Slack, through one bounded Web API client. */
 export class SlackOutput implements Notifier<View> {
+  /**
+   * DM channel ids by user, for the life of the container: conversations.open answers the same id
+   * for the same user every time, so a warm worker skips that round trip before a secret.
+   */
+  readonly #dms = new Map<string, Promise<string>>();
+
   constructor(
     private readonly client: WebClient,
     private readonly options: {
@@ -57,20 +71,44 @@ export class SlackOutput implements Notifier<View> {
     });
   }
 
+  /** The user's DM channel id: cached, else conversations.open (a failure is not cached). */
+  #dm(userId: string): Promise<string> {
+    const cached = this.#dms.get(userId);
+    if (cached) return cached;
+    if (this.#dms.size >= MAX_CACHED_DMS) this.#dms.clear();
+    const dm = this.client.conversations.open({ users: userId }).then((res) => {
+      const id = res.channel?.id;
+      if (!id) throw new Error('no DM channel');
+      return id;
+    });
+    this.#dms.set(userId, dm);
+    dm.catch(() => {
+      if (this.#dms.get(userId) === dm) this.#dms.delete(userId);
+    });
+    return dm;
+  }
+
+  /** Opens the DM now, so a secret minted meanwhile waits only for its own call. */
+  prepareDelivery(userId: string): void {
+    this.#dm(userId).catch(() => undefined);
+  }
+
   /**
    * Delivers a secret: an ephemeral message in the requester's DM with the bot. Not chat.postMessage:
-   * DM history is kept and exported. Throws `delivery_failed` when Slack does not take it.
+   * DM history is kept and exported. Throws `delivery_failed` when Slack does not take it (the caller
+   * then revokes the new token); a failed post also forgets the cached DM, so the next one reopens it.
    */
   async deliverSecret(userId: string, view: View): Promise<void> {
     try {
-      const dm = await this.client.conversations.open({ users: userId });
-      const channel = dm.channel?.id;
-      if (!channel) throw new Error('no DM channel');
-      await this.client.chat.postEphemeral({ channel, user: userId, text: view.text, blocks: slackBlocks(view) });
+      const channel = await this.#dm(userId);
+      await this.client.chat
+        .postEphemeral({ channel, user: userId, text: view.text, blocks: slackBlocks(view) })
+        .catch((err: unknown) => {
+          this.#dms.delete(userId);
+          throw err;
+        });
     } catch (err) {
-      // The Slack error may echo the payload; keep only its code.
-      const code = (err as { data?: { error?: string } }).data?.error ?? 'unreachable';
-      throw new TokenOpsError('delivery_failed', `Slack did not deliver the DM (${code}).`);
+      throw new TokenOpsError('delivery_failed', `Slack did not deliver the DM (${slackErrorCode(err)}).`);
     }
   }
 
@@ -110,14 +148,12 @@ export class SlackOutput implements Notifier<View> {
 
   /** Sends a plain notice (no secret) to a user's DM: reminders, approval outcomes. */
   async notifyUser(userId: string, view: View): Promise<void> {
-    const dm = await this.client.conversations.open({ users: userId });
-    if (dm.channel?.id)
-      await this.client.chat.postMessage({
-        channel: dm.channel.id,
-        text: view.text,
-        blocks: slackBlocks(view),
-        unfurl_links: false,
-        unfurl_media: false,
-      });
+    await this.client.chat.postMessage({
+      channel: await this.#dm(userId),
+      text: view.text,
+      blocks: slackBlocks(view),
+      unfurl_links: false,
+      unfurl_media: false,
+    });
   }
 }

@@ -64,7 +64,7 @@ export function renderReply(reply: Reply, correlationId: string): View {
     case 'providers':
       return providersView(reply.infos);
     case 'find':
-      return findResultsView(reply.query, reply.matches, reply.errors, reply.may);
+      return findResultsView(reply.query, reply.matches, reply.errors, reply.may, reply.partial);
     case 'audit':
       return auditListView(reply.records, { sinceDays: reply.sinceDays, provider: reply.provider });
     case 'secret_sent':

@@ -175,8 +175,11 @@ export async function createToken(
       `The secret could not be delivered to your DM. ${await undo(ctx, issued, record)}`,
     );
   }
-  await remember(ctx, issued);
-  await ctx.finishAudit(record, 'succeeded', { ref: issued.summary.ref, last4: issued.secret.last4 });
+  // Independent writes, both best effort: one round trip instead of two.
+  await Promise.all([
+    remember(ctx, issued),
+    ctx.finishAudit(record, 'succeeded', { ref: issued.summary.ref, last4: issued.secret.last4 }),
+  ]);
   const inactive = issued.summary.active ? undefined : 'the provider created it inactive; an operator must activate it';
   return {
     kind: 'secret_sent',
@@ -236,18 +239,23 @@ export async function rotateToken(
       result.fallback ??
       (adapter.capabilities.rotate.mode === 'emulated' ? adapter.capabilities.rotate.how : undefined);
     const fate = fateText(result.old, refText);
-    await remember(ctx, result.issued);
-    // The record names the rotated token: its REF, name and last 4; the new one is in the detail.
-    await ctx.finishAudit(record, 'succeeded', {
-      ref: refText,
-      tokenName: result.previous?.name,
-      last4: result.previous?.last4,
-      detail: `new token ${result.issued.summary.ref} (…${result.issued.secret.last4}); ${fate}`,
-    });
-    if (result.old.fate !== 'expires_later' && result.old.fate !== 'retire_failed')
-      await ctx.deps.stores.tokens
-        .markRevoked({ ref: refText, at: ctx.now().toISOString(), by: ctx.actor.userId, how: `rotated: ${fate}` })
-        .catch(ctx.dropped('token index revoke mark'));
+    const retired = result.old.fate !== 'expires_later' && result.old.fate !== 'retire_failed';
+    // Independent best-effort writes, at once. The record names the rotated token: its REF, name and
+    // last 4; the new one is in the detail.
+    await Promise.all([
+      remember(ctx, result.issued),
+      ctx.finishAudit(record, 'succeeded', {
+        ref: refText,
+        tokenName: result.previous?.name,
+        last4: result.previous?.last4,
+        detail: `new token ${result.issued.summary.ref} (…${result.issued.secret.last4}); ${fate}`,
+      }),
+      retired
+        ? ctx.deps.stores.tokens
+            .markRevoked({ ref: refText, at: ctx.now().toISOString(), by: ctx.actor.userId, how: `rotated: ${fate}` })
+            .catch(ctx.dropped('token index revoke mark'))
+        : undefined,
+    ]);
     return {
       kind: 'secret_sent',
       action: 'rotated',

@@ -202,7 +202,30 @@ export function matchToken(
   return undefined;
 }
 
-/** `/token find TEXT`: last characters, fingerprint or name, across every provider and connection at once. */
+/** A token tokenops minted, as its index remembers it: for a connection the provider could not list. */
+function fromIndex(r: TokenRecord): TokenSummary {
+  return {
+    ref: r.ref,
+    provider: r.provider,
+    connection: r.connection,
+    id: r.ref.slice(r.ref.indexOf('/') + 1),
+    name: r.name,
+    last4: r.last4,
+    fingerprint: r.fingerprint,
+    createdAt: r.createdAt,
+    expiresAt: r.expiresAt ?? null,
+    // Not known without the provider; a leaked token is worth revoking either way.
+    active: true,
+    extras: { owner: r.owner, fromIndex: true },
+  };
+}
+
+/**
+ * `/token find TEXT`: last characters, fingerprint or name, across every provider and connection at
+ * once. A connection that cannot be listed (down, or rate-limited at scale: Cobalt allows 100 GETs a
+ * minute) still answers for the tokens tokenops minted there, from its index, and the reply says the
+ * result is partial rather than "no match".
+ */
 export async function findTokens(ctx: UseCaseContext, query: string): Promise<Reply> {
   await ctx.authorize('find');
   const [{ tokens, errors }, records] = await Promise.all([
@@ -214,15 +237,19 @@ export async function findTokens(ctx: UseCaseContext, query: string): Promise<Re
   const key = ctx.deps.fingerprintKey;
   const hashed = hashedQuery(query, key);
   const shownQuery = hashed ? `a long text or pasted secret (fingerprint ${hashed.secret.slice(0, 12)}…)` : query;
-  const matches = enrich(tokens, new Map((records ?? []).map((r) => [r.ref, r])))
+  const recs = records ?? [];
+  const failed = new Set(errors.map((e) => e.target));
+  const indexed = recs.filter((r) => !r.revokedAt && failed.has(`${r.provider}:${r.connection}`)).map(fromIndex);
+  const matches = [...enrich(tokens, new Map(recs.map((r) => [r.ref, r]))), ...indexed]
     .map((token) => ({ token, matchedOn: matchToken(token, query, hashed, key) }))
     .filter((m): m is { token: TokenSummary; matchedOn: MatchKind } => m.matchedOn !== undefined);
+  const partial = failed.size > 0 ? { targets: [...failed], indexed: indexed.length } : undefined;
   const may = await viewerMay(
     ctx,
     matches.slice(0, 40).map((m) => m.token),
     ['revoke'],
   );
-  return { kind: 'find', query: shownQuery, matches, errors, may };
+  return { kind: 'find', query: shownQuery, matches, errors, may, partial };
 }
 
 /** `/token audit [provider] [--since 7d]`. */

@@ -257,14 +257,29 @@ export function findResultsView(
   matches: { token: TokenSummary; matchedOn: 'last4' | 'fingerprint' | 'name' }[],
   errors?: TargetError[],
   may: ViewerMay = {},
+  partial?: { targets: string[]; indexed: number },
 ): View {
   const q = code(query, 100);
   const shown = matches.slice(0, MAX_FIND_MATCHES);
   const count = matches.length === 1 ? '1 token' : `${matches.length} tokens`;
-  const blocks: Block[] = [section(matches.length === 0 ? `No token matches ${q}.` : `${count} match ${q}:`)];
+  const headline = matches.length === 0 ? `No token matches ${q}` : `${count} match ${q}`;
+  const blocks: Block[] = [
+    section(partial ? `${headline} — *partial result*:` : `${headline}${matches.length ? ':' : '.'}`),
+  ];
+  if (partial) {
+    const where = partial.targets.slice(0, 5).map((t) => code(t, 60));
+    const more = partial.targets.length > 5 ? ` and ${partial.targets.length - 5} more` : '';
+    blocks.push(
+      context(
+        `:warning: ${where.join(', ')}${more} could not be listed, so there only the ${partial.indexed} tokens tokenops created were searched (from its index); tokens made elsewhere on those connections were not. Try again in a minute for a full search.`,
+      ),
+    );
+  }
   const on = { last4: 'last characters', fingerprint: 'fingerprint', name: 'name' } as const;
   shown.forEach((m, i) => {
-    const text = `${tokenLines(m.token)}\nmatched on ${on[m.matchedOn] ?? 'name'}`;
+    const source =
+      m.token.extras['fromIndex'] === true ? " · from tokenops' index (the provider could not be listed)" : '';
+    const text = `${tokenLines(m.token)}\nmatched on ${on[m.matchedOn] ?? 'name'}${source}`;
     // Never offer to revoke tokenops itself, or a token already revoked.
     const mayRevoke =
       (may[m.token.ref] ?? []).includes('revoke') &&
