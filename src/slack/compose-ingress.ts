@@ -76,10 +76,14 @@ export function composeIngress(args: {
   const groups = policyGroups(config.policy);
   registerListeners(app, {
     queue: args.queue,
-    directory: new SlackDirectory(directoryClient(config.slack, slack.botToken, Math.min(budget, 1200)), groups, {
-      budgetMs: budget,
-      log: args.log,
-    }),
+    directory: new SlackDirectory(
+      directoryClient(config.slack, slack.botToken, Math.min(budget, 1200), args.fetch),
+      groups,
+      {
+        budgetMs: budget,
+        log: args.log,
+      },
+    ),
     policy: config.policy,
     allowedTeams: config.slack.allowedTeams,
     connections: config.connections.map((c) => ({ provider: c.provider, connection: c.name })),

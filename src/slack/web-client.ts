@@ -34,9 +34,16 @@ export function slackClient(o: SlackClientOptions): WebClient {
  * The directory's own client: no SDK retries (the directory retries within its budget, honouring
  * Retry-After) and a short timeout per call.
  */
-export function directoryClient(slack: { apiUrl?: string | undefined }, token: string, timeoutMs = 1200): WebClient {
+export function directoryClient(
+  slack: { apiUrl?: string | undefined },
+  token: string,
+  timeoutMs = 1200,
+  fetchFn?: typeof fetch,
+): WebClient {
   return new WebClient(token, {
     ...(slack.apiUrl ? { slackApiUrl: slack.apiUrl } : {}),
+    // The ingress passes its node:https fetch, like the Bolt client's (see clientOptions).
+    ...(fetchFn ? { fetch: fetchFn } : {}),
     timeout: timeoutMs,
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,

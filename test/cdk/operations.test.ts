@@ -42,7 +42,7 @@ function topicStatements(topicId: string): Record<string, unknown>[] {
 describe('alarms that arrive', () => {
   it('sends every alarm action to a topic whose policy lets CloudWatch publish for this stack only', () => {
     const all = alarms();
-    expect(all.length).toBe(13); // 2 DLQs, 3 functions × (errors, throttles), queue age, and the 4 user-facing ones
+    expect(all.length).toBe(15); // 2 DLQs, 4 functions × (errors, throttles), queue age, and the 4 user-facing ones
     for (const alarm of all) {
       const actions = [...(alarm.AlarmActions as { Ref: string }[]), ...(alarm.OKActions as { Ref: string }[])];
       expect(actions.length, String(alarm.AlarmName)).toBeGreaterThan(0);

@@ -176,8 +176,20 @@ describe('revocation you can trust, end to end (signed requests → worker → s
       const seeded = s.sims['triton:prod']?.seedToken('gated-e2e', { rate_tier: 'tier3' }) as { id: string };
       const r = await run(s, SAM, `rotate triton:prod/${seeded.id} --reason scheduled`);
       expect(r.replies.join('\n')).toMatch(/needs approval/);
-      const approved = await click(s, OLIVIA, 'approval_approve');
-      expect(approved.join('\n')).toMatch(/approved/);
+      const before = deliveredSecrets(s).length;
+      await s.standin.clickButton({
+        user: OLIVIA,
+        actionId: 'approval_approve',
+        channel: s.config.slack.approvalsChannel,
+      });
+      await s.queue.drain();
+      // Approved: the new secret goes to the requester (Sam), and the card says who decided.
+      expect(
+        deliveredSecrets(s)
+          .slice(before)
+          .map((d) => d.user),
+      ).toEqual([SAM]);
+      expect(JSON.stringify(s.standin.calls.filter((c) => c.method === 'chat.update'))).toMatch(/Approved by/);
       expect(auditPosts(s).some((p) => p.includes(seeded.id) && /rotate/i.test(p) && /succeeded/.test(p))).toBe(true);
     });
 

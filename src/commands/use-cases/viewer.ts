@@ -1,16 +1,25 @@
 // What a viewer may do to the tokens a reply shows, decided by the same policy check the worker runs
 // before acting, so a button is offered only when pressing it would be allowed. Owner-aware grants
-// (issue 9) plug in here: `mayOn` is the one place that asks.
+// decide per token: `mayOn` is the one place that asks.
 import { TokenOpsError } from '../../core/errors.js';
-import type { ProviderType, TokenSummary } from '../../core/token.js';
+import type { TokenSummary } from '../../core/token.js';
+import { Access } from '../access.js';
 import type { TokenAction, ViewerMay } from '../reply.js';
 import type { UseCaseContext } from './context.js';
 
-/** True when the actor may do `action` on a provider's tokens; never throws for a refusal. */
-async function mayOn(ctx: UseCaseContext, action: TokenAction, provider: ProviderType): Promise<boolean> {
+/**
+ * True when the actor may do `action` on this token: the same owner-aware check the worker applies
+ * (`:own` grants reach only tokens the index records as theirs). Never throws for a refusal.
+ */
+async function mayOn(ctx: UseCaseContext, action: TokenAction, t: TokenSummary): Promise<boolean> {
+  const owner = typeof t.extras['owner'] === 'string' ? t.extras['owner'] : undefined;
+  const { userId, teamId } = ctx.actor;
   try {
-    await ctx.authorize(action, provider);
-    return true;
+    return await new Access(ctx.deps).mayChange(userId, teamId, action, {
+      provider: t.provider,
+      owner,
+      ownCredential: t.ownCredential,
+    });
   } catch (err) {
     if (err instanceof TokenOpsError && err.code === 'denied') return false;
     return false; // Slack could not confirm who they are: offer nothing rather than a button that fails
@@ -33,18 +42,17 @@ export async function viewerMay(
   tokens: readonly TokenSummary[],
   wanted: readonly TokenAction[],
 ): Promise<ViewerMay> {
-  const byProvider = new Map<string, Promise<boolean>>();
-  const allowed = (action: TokenAction, provider: ProviderType): Promise<boolean> => {
-    const key = `${action}:${provider}`;
-    if (!byProvider.has(key)) byProvider.set(key, mayOn(ctx, action, provider));
-    return byProvider.get(key) as Promise<boolean>;
+  // One decision per action, provider and owner: a page of tokens shares a handful of them.
+  const decided = new Map<string, Promise<boolean>>();
+  const allowed = (action: TokenAction, t: TokenSummary): Promise<boolean> => {
+    const key = `${action}:${t.provider}:${String(t.extras['owner'] ?? '')}:${t.ownCredential ? 1 : 0}`;
+    if (!decided.has(key)) decided.set(key, mayOn(ctx, action, t));
+    return decided.get(key) as Promise<boolean>;
   };
   const out: ViewerMay = {};
   await Promise.all(
     tokens.map(async (t) => {
-      const ok = await Promise.all(
-        wanted.map(async (a) => (await allowed(a, t.provider)) && (await providerCan(ctx, t, a))),
-      );
+      const ok = await Promise.all(wanted.map(async (a) => (await allowed(a, t)) && (await providerCan(ctx, t, a))));
       const may = wanted.filter((_, i) => ok[i]);
       if (may.length > 0) out[t.ref] = may;
     }),
