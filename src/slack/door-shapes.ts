@@ -95,7 +95,21 @@ export function formShape(body: string): Shape {
   return bad('neither a slash command nor an interaction');
 }
 
-/** A JSON body: tokenops subscribes to no events, so only the Events API's URL check is answered. */
+/** The Events API events tokenops subscribes to (slack/manifest.yaml); any other is not ours. */
+const EVENTS: ReadonlySet<string> = new Set(['app_home_opened']);
+
+/** An Events API callback: a subscribed event type, from a user, in a workspace. */
+function eventCallback(p: Obj): Shape {
+  const e = p['event'];
+  if (!isObj(e) || !isStr(e['type'])) return bad('event_callback without an event type');
+  if (!EVENTS.has(e['type'])) return bad(`an event tokenops does not subscribe to (${e['type'].slice(0, 40)})`);
+  if (!nonEmpty(e['user'])) return bad(`${e['type']} without user`);
+  if (!nonEmpty(p['team_id'])) return bad(`${e['type']} without team_id`);
+  if (p['api_app_id'] !== undefined && !isStr(p['api_app_id'])) return bad('event with a malformed api_app_id');
+  return { ok: true, kind: `event:${e['type']}`, appId: p['api_app_id'] as string | undefined };
+}
+
+/** A JSON body: the Events API's URL check, or a callback of an event tokenops subscribes to. */
 export function jsonShape(body: string): Shape {
   let p: unknown;
   try {
@@ -106,7 +120,8 @@ export function jsonShape(body: string): Shape {
   if (!isObj(p)) return bad('body is not a JSON object');
   if (p['type'] === 'url_verification' && isStr(p['challenge']))
     return { ok: true, kind: 'url_verification', appId: undefined };
-  return bad('an Events API payload, and tokenops subscribes to no events');
+  if (p['type'] === 'event_callback') return eventCallback(p);
+  return bad('an Events API payload of a type tokenops does not handle');
 }
 
 /** True for Slack's `ssl_check=1` probe of a slash command URL (sent without a signature). */

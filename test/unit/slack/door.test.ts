@@ -189,6 +189,17 @@ describe('the ingress door', () => {
     expect(door(request(check, { type: 'application/json' })).status).toBe('pass');
   });
 
+  it('lets the subscribed app_home_opened event through, and refuses events tokenops does not subscribe to', () => {
+    const event = (type: string, over: Record<string, unknown> = {}): string =>
+      JSON.stringify({ type: 'event_callback', team_id: 'T1', event: { type, user: 'U1', tab: 'home' }, ...over });
+    const json = { type: 'application/json' };
+    expect(door(request(event('app_home_opened'), json)).status).toBe('pass');
+    const other = door(request(event('message'), json));
+    expect(other.status).toBe(400);
+    expect(other.log.lines.map((l) => l.level)).toEqual(['warn']);
+    expect(door(request(event('app_home_opened', { team_id: undefined }), json)).status).toBe(400);
+  });
+
   it('pins the Slack app id when configured', () => {
     const pin = { appId: 'A0TOKENOPS' };
     expect(door(request(command()), pin).status).toBe('pass');
