@@ -22,7 +22,7 @@ interface AxiosLike {
 }
 /** What the client throws on an HTTP error: MailtrapError, with the axios error as `cause`. */
 interface ClientError extends Error {
-  cause?: { response?: { status: number; headers: Record<string, unknown> } };
+  cause?: { response?: { status: number; headers: Record<string, unknown>; data: unknown } };
 }
 
 /**
@@ -52,6 +52,15 @@ function clientFor(sim: MailtrapSimulator, token: string, statuses: number[] = [
   });
   return client;
 }
+
+/** The error bodies of providers.md §4.5 (422's messages vary, its shape does not). */
+const DOCUMENTED_BODY: Record<number, unknown> = {
+  401: { error: 'Incorrect API token' },
+  403: { errors: 'Account access forbidden' },
+  404: { error: 'Not Found' },
+  422: { errors: expect.any(Object) },
+  429: { errors: 'Rate limit exceeded' },
+};
 
 const adminToken = (sim: MailtrapSimulator) => (sim.connectionConfig()['credentials'] as { token: string }).token;
 
@@ -162,6 +171,16 @@ describe('the official Mailtrap Node client against the Mailtrap simulator', () 
     expect(err.message).toBe('Account access forbidden');
   });
 
+  it('a new token scoped to one inbox lists only the tokens within its permissions, not a 403', async () => {
+    const inbox = [{ resource_type: 'inbox' as const, resource_id: 88123, access_level: 10 as const }];
+    const narrow = await client.general.apiTokens.create({ name: 'inbox-reader', resources: inbox });
+    const sibling = await client.general.apiTokens.create({ name: 'inbox-twin', resources: inbox });
+    await client.general.apiTokens.create({ name: 'account-wide', resources: viewerOf(sim) });
+    const seen = await clientFor(sim, narrow.token).general.apiTokens.getList();
+    expect(seen.map((t) => t.name).sort()).toEqual(['inbox-reader', 'inbox-twin']);
+    expect(seen.map((t) => t.id)).toContain(sibling.id);
+  });
+
   it('the documented 401, 403, 404 and 422 errors come back as MailtrapError with status and message', async () => {
     const bad = clientFor(sim, '0'.repeat(32));
     const cases: [() => Promise<unknown>, number, string | RegExp][] = [
@@ -181,6 +200,7 @@ describe('the official Mailtrap Node client against the Mailtrap simulator', () 
       const err = await rejection(call());
       expect(err.cause?.response?.status).toBe(status);
       expect(err.message).toMatch(message);
+      expect(err.cause?.response?.data).toEqual(DOCUMENTED_BODY[status]);
     }
   });
 
@@ -189,6 +209,7 @@ describe('the official Mailtrap Node client against the Mailtrap simulator', () 
     const err = await rejection(client.general.apiTokens.getList());
     expect(err.cause?.response?.status).toBe(429);
     expect(err.message).toBe('Rate limit exceeded');
+    expect(err.cause?.response?.data).toEqual(DOCUMENTED_BODY[429]);
     expect(err.cause?.response?.headers).toMatchObject({ 'x-ratelimit-limit': '150', 'x-ratelimit-remaining': '0' });
     sim.advanceTime(10_000);
     await expect(client.general.apiTokens.getList()).resolves.toBeInstanceOf(Array);
