@@ -2,12 +2,11 @@ import {
   BatchWriteCommand,
   GetCommand,
   PutCommand,
-  QueryCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import type { BulkItem, BulkItemState, BulkJob, BulkStatus } from '../core/bulk.js';
-import { guarded, isConditionFailure, strip } from './dynamo-util.js';
+import { guarded, isConditionFailure, queryAll, strip } from './dynamo-util.js';
 import { ttlIn } from './table.js';
 
 /** How a claim on one token of a bulk job went. */
@@ -71,24 +70,12 @@ export class DynamoBulkJobs {
 
   /** Every token of a job, in REF order. */
   async items(id: string): Promise<BulkItem[]> {
-    const out: BulkItem[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const res = await guarded('read the bulk job', () =>
-        this.db.send(
-          new QueryCommand({
-            TableName: this.table,
-            KeyConditionExpression: 'pk = :p AND begins_with(sk, :t)',
-            ExpressionAttributeValues: { ':p': pk(id), ':t': 'T#' },
-            ConsistentRead: true,
-            ExclusiveStartKey: start,
-          }),
-        ),
-      );
-      out.push(...(res.Items ?? []).map((i) => strip<BulkItem>(i)));
-      start = res.LastEvaluatedKey;
-    } while (start);
-    return out;
+    return queryAll<BulkItem>(this.db, 'read the bulk job', {
+      TableName: this.table,
+      KeyConditionExpression: 'pk = :p AND begins_with(sk, :t)',
+      ExpressionAttributeValues: { ':p': pk(id), ':t': 'T#' },
+      ConsistentRead: true,
+    });
   }
 
   /** Moves the job from one status to another; false when it was not in `from` (a second click). */

@@ -1,4 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { TokenOpsError } from '../core/errors.js';
 import { TABLE_SCHEMA } from './table.js';
 
@@ -26,4 +27,20 @@ export const isConditionFailure = (err: unknown): boolean =>
 export function strip<T>(item: Record<string, unknown>): T {
   const { pk: _pk, sk: _sk, gsi1pk: _g, gsi1sk: _s, tokpk: _tp, toksk: _ts, ttl: _t, ...rest } = item;
   return rest as T;
+}
+
+/** Every item a query matches, page after page, stripped of the table's keys. */
+export async function queryAll<T>(
+  db: DynamoDBDocumentClient,
+  what: string,
+  input: Omit<QueryCommandInput, 'ExclusiveStartKey'>,
+): Promise<T[]> {
+  const out: T[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const res = await guarded(what, () => db.send(new QueryCommand({ ...input, ExclusiveStartKey: start })));
+    out.push(...(res.Items ?? []).map((i) => strip<T>(i)));
+    start = res.LastEvaluatedKey;
+  } while (start);
+  return out;
 }

@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { Revocation, TokenIndex, TokenRecord } from '../core/ports.js';
 import type { ProviderType } from '../core/token.js';
-import { INDEX, TOKEN_INDEX, guarded, isConditionFailure, strip } from './dynamo-util.js';
+import { INDEX, TOKEN_INDEX, guarded, isConditionFailure, queryAll, strip } from './dynamo-util.js';
 
 /** The one partition of the sparse token index: token records are few (hundreds), and read together. */
 const TOKEN_PARTITION = 'TOKEN';
@@ -60,24 +60,12 @@ export class DynamoTokenIndex implements TokenIndex {
 
   /** Every token record, from the sparse token index: the audit items sharing the table are never read. */
   async all(): Promise<TokenRecord[]> {
-    const out: TokenRecord[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const res = await guarded('read the tokens', () =>
-        this.db.send(
-          new QueryCommand({
-            TableName: this.table,
-            IndexName: TOKEN_INDEX,
-            KeyConditionExpression: 'tokpk = :t',
-            ExpressionAttributeValues: { ':t': TOKEN_PARTITION },
-            ExclusiveStartKey: start,
-          }),
-        ),
-      );
-      out.push(...(res.Items ?? []).map((i) => strip<TokenRecord>(i)));
-      start = res.LastEvaluatedKey;
-    } while (start);
-    return out;
+    return queryAll<TokenRecord>(this.db, 'read the tokens', {
+      TableName: this.table,
+      IndexName: TOKEN_INDEX,
+      KeyConditionExpression: 'tokpk = :t',
+      ExpressionAttributeValues: { ':t': TOKEN_PARTITION },
+    });
   }
 
   /**
@@ -114,23 +102,11 @@ export class DynamoTokenIndex implements TokenIndex {
   }
 
   async revocations(provider: ProviderType, connection: string): Promise<Revocation[]> {
-    const out: Revocation[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const res = await guarded('read the revocations', () =>
-        this.db.send(
-          new QueryCommand({
-            TableName: this.table,
-            KeyConditionExpression: 'pk = :p',
-            ExpressionAttributeValues: { ':p': `REVOKED#${provider}:${connection}` },
-            ExclusiveStartKey: start,
-          }),
-        ),
-      );
-      out.push(...(res.Items ?? []).map((i) => strip<Revocation>(i)));
-      start = res.LastEvaluatedKey;
-    } while (start);
-    return out;
+    return queryAll<Revocation>(this.db, 'read the revocations', {
+      TableName: this.table,
+      KeyConditionExpression: 'pk = :p',
+      ExpressionAttributeValues: { ':p': `REVOKED#${provider}:${connection}` },
+    });
   }
 }
 
