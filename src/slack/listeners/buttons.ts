@@ -2,7 +2,8 @@ import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewar
 import type { Command } from '../../commands/command.js';
 import { approvalJob, commandJob, type JobOrigin } from '../../commands/job.js';
 import { dropped } from '../../core/dropped.js';
-import { parseRef, printRef } from '../../core/ref.js';
+import { printRef } from '../../core/ref.js';
+import { parseRef } from '../../providers/ref.js';
 import { fromIngressKit, interactionButtons } from '../interactions.js';
 import { confirmRevokeView, errorView, revokeKeptView } from '../views.js';
 import { QUEUE_DOWN, nextCorrelationId, type IngressKit } from './kit.js';
