@@ -6,6 +6,7 @@ import { printRef } from '../../core/ref.js';
 import { parseRef } from '../../providers/ref.js';
 import { fromIngressKit, interactionButtons } from '../interactions.js';
 import { confirmRevokeView, errorView, revokeKeptView } from '../views.js';
+import { bulkButtons } from './bulk.js';
 import { QUEUE_DOWN, nextCorrelationId, type IngressKit } from './kit.js';
 
 /** What a button listener gets from Bolt. */
@@ -68,6 +69,8 @@ export function buttonHandlers(kit: IngressKit): Record<string, (a: ButtonArgs) 
       await respond({ response_type: 'ephemeral', replace_original: !refusal, ...view } as never);
     },
     approval_approve: decide('approved'),
+    // Compromise mode: confirm (button or typed), cancel the preview, stop a running job.
+    ...bulkButtons(kit),
     // Deny (a reason modal first), paging, Rotate, "create another", Home refresh.
     ...interactionButtons(fromIngressKit(kit)),
   };
