@@ -44,6 +44,10 @@ export interface ProviderDescriptor<T extends string = string, S extends Connect
   readonly rateRules: readonly RateRule[];
   /** What the create form offers. */
   readonly createForm: CreateForm;
+  /** The HTTP methods of the requests one revoke makes, for a bulk revocation's time estimate. */
+  readonly revokeRequests: readonly string[];
+  /** What revoking did to a token, in words for a bulk preview (`deleted`, `deactivated`). */
+  readonly revokedHow: string;
   /**
    * True when revoke deactivates rather than deletes: an inactive token is then already dead, and the
    * UI offers no Revoke button for it.

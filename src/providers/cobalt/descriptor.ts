@@ -42,6 +42,9 @@ export const descriptor = defineProvider({
     { name: 'mutate', scope: 'mutate', limit: 20, windowMs: 60_000 },
   ],
   createForm: { creatable: false },
+  // The provider requests one revoke makes (the kill), for a bulk revocation's time estimate.
+  revokeRequests: ['POST'],
+  revokedHow: 'refreshed and the new secret discarded',
   revokeDeactivates: false,
   listsExposeValues: false,
 });

@@ -44,6 +44,9 @@ export const descriptor = defineProvider({
       { value: 'account:admin', label: 'Account: admin' },
     ],
   },
+  // The provider requests one revoke makes (the kill), for a bulk revocation's time estimate.
+  revokeRequests: ['DELETE'],
+  revokedHow: 'deleted',
   revokeDeactivates: false,
   listsExposeValues: false,
 });

@@ -37,6 +37,9 @@ export const descriptor = defineProvider({
   // No documented limit for token management: not throttled.
   rateRules: [],
   createForm: { creatable: true, tiers: ['free', 'tier1', 'tier2', 'tier3', 'dedi'] },
+  // The provider requests one revoke makes (the kill), for a bulk revocation's time estimate.
+  revokeRequests: ['PUT'],
+  revokedHow: 'deactivated',
   revokeDeactivates: true,
   listsExposeValues: true,
 });

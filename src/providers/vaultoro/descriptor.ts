@@ -43,6 +43,9 @@ export const descriptor = defineProvider({
   // Vaultoro's VTOKEN limit is per day.
   rateRules: [{ name: 'all', scope: 'all', limit: 100_000, windowMs: 86_400_000 }],
   createForm: { creatable: false },
+  // The provider requests one revoke makes (the kill), for a bulk revocation's time estimate.
+  revokeRequests: ['DELETE'],
+  revokedHow: 'deleted',
   revokeDeactivates: false,
   listsExposeValues: false,
 });

@@ -34,6 +34,9 @@ export const descriptor = defineProvider({
   // No documented limit for token management: not throttled.
   rateRules: [],
   createForm: { creatable: true, hosts: true },
+  // The provider requests one revoke makes (the kill), for a bulk revocation's time estimate.
+  revokeRequests: ['GET', 'DELETE'],
+  revokedHow: 'deleted',
   revokeDeactivates: false,
   listsExposeValues: true,
 });

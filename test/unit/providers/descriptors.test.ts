@@ -46,13 +46,25 @@ export function codeOnly(text: string, literal: (body: string) => string): strin
       else body += text[i];
     }
   };
+  const skipRegex = (): void => {
+    let inClass = false;
+    for (i++; i < text.length && text[i] !== '\n'; i++) {
+      if (text[i] === '\\') i++;
+      else if (text[i] === '[') inClass = true;
+      else if (text[i] === ']') inClass = false;
+      else if (text[i] === '/' && !inClass) break;
+    }
+    for (i++; /[a-z]/.test(text[i] ?? ''); i++);
+    out += '/re/';
+  };
   while (i < text.length) {
     const c = text[i] as string;
     if (c === '/' && text[i + 1] === '/') while (i < text.length && text[i] !== '\n') i++;
     else if (c === '/' && text[i + 1] === '*') {
       const close = text.indexOf('*/', i + 2);
       i = close < 0 ? text.length : close + 2;
-    } else if (c === "'" || c === '"') out += literal(readQuoted(c));
+    } else if (c === '/' && /(^|[(,=:[!&|?{};]|\breturn)$/.test(out.trimEnd())) skipRegex();
+    else if (c === "'" || c === '"') out += literal(readQuoted(c));
     else if (c === '`') readTemplate();
     else if (c === '}' && braces.length > 0 && braces[braces.length - 1] === 0) {
       braces.pop();
@@ -87,6 +99,7 @@ describe('one place per provider', () => {
       "say('A REF looks like vaultoro:prod/1');",
       '/* vectorcharts */',
       'log(`type /token list cobalt at ${url} or ${`nested ${`vaultoro`}`}`);',
+      "const re = /[`'\"]cobalt/g, half = a / b; // /'",
     ].join('\n');
     expect(providerMentions(text, PROVIDER_TYPES)).toEqual(['triton', 'mailtrap', 'vaultoro']);
   });
