@@ -88,6 +88,11 @@ export const incidentSchema = z.object({
    * card with a Revoke button to the audit channel. The owner gets a DM either way. @default propose
    */
   leakPolicy: z._default(z.partialRecord(providerKey, z.enum(['autoRevoke', 'propose'])), {}),
+  /**
+   * A bulk revocation (`/token revoke --owner …`) of more tokens than this is confirmed by typing their
+   * number in a modal; up to this many, a button. @default 10
+   */
+  bulkConfirmThreshold: z.optional(z.number().check(z.int(), z.nonnegative())),
 });
 
 /** The whole tokenops config file. */

@@ -45,6 +45,8 @@ export interface RateLimiterOptions {
   maxWaitMs?: number;
   /** Rules per provider. @default PROVIDER_RATE_RULES */
   rules?: Record<ProviderType, readonly RateRule[]>;
+  /** Slack per window for clock skew between workers and network jitter, ms. @default 250 */
+  marginMs?: number;
   clock?: LimiterClock;
 }
 
@@ -63,7 +65,7 @@ export class DynamoRateLimiter {
     private readonly table: string,
     options: RateLimiterOptions = {},
   ) {
-    this.#o = { maxWaitMs: 20_000, rules: PROVIDER_RATE_RULES, clock: realClock, ...options };
+    this.#o = { maxWaitMs: 20_000, rules: PROVIDER_RATE_RULES, marginMs: 250, clock: realClock, ...options };
   }
 
   /** The gate factory adapters use: undefined for providers with no documented limit. */
@@ -79,7 +81,7 @@ export class DynamoRateLimiter {
     return {
       acquire: async (method, signal) => {
         for (const rule of rules.filter((r) => ruleApplies(r, method))) {
-          const wait = await this.reserve(keyOf(rule), bucketFor(rule));
+          const wait = await this.reserve(keyOf(rule), bucketFor(rule, this.#o.marginMs));
           if (wait > this.#o.maxWaitMs)
             throw new RateLimitedError(
               `${PROVIDER_LABELS[provider]} is rate limiting tokenops (documented limit ${rule.limit} per ${rule.windowMs / 1000} s). Try again in ${Math.ceil(wait / 1000)} s.`,

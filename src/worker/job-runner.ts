@@ -4,7 +4,8 @@ import { dropped } from '../core/dropped.js';
 import type { Log, Notifier } from '../core/ports.js';
 import { noTelemetry, type Telemetry } from '../core/telemetry.js';
 import { COMMAND_TRAITS } from '../commands/access.js';
-import type { Job, JobOf, JobQueue } from '../commands/job.js';
+import { BULK_KINDS, type Job, type JobOf, type JobQueue } from '../commands/job.js';
+import { BulkRunner, type BulkDeps } from './bulk-runner.js';
 import type { Reply } from '../commands/reply.js';
 import { errorReply, runCommand } from '../commands/run.js';
 import { decideApproval, requestApproval } from '../commands/use-cases/approval.js';
@@ -28,7 +29,8 @@ import { jobLabel, reportCommand } from './job-metrics.js';
 export type { Log } from '../core/ports.js';
 
 /** What the runner needs beyond the use cases' own dependencies. */
-export interface JobRunnerDeps extends UseCaseDeps {
+export interface JobRunnerDeps
+  extends UseCaseDeps, Partial<Pick<BulkDeps, 'bulkLeaseMs' | 'progressGapMs' | 'auditChannel'>> {
   output: Notifier<View>;
   queue: JobQueue;
   /** How long a claimed job is ours before a redelivery may take it over. @default 5 min */
@@ -86,8 +88,11 @@ export class JobRunner {
 
   readonly #telemetry: Telemetry;
 
+  readonly #bulk: BulkRunner;
+
   constructor(private readonly deps: JobRunnerDeps) {
     this.#notices = new AuditNotices(deps);
+    this.#bulk = new BulkRunner(deps);
     this.#telemetry = deps.telemetry ?? noTelemetry;
   }
 
@@ -114,6 +119,11 @@ export class JobRunner {
   }
 
   async #run(job: Job, previousRunDied: boolean): Promise<void> {
+    // A bulk job's messages are made idempotent by the job's own conditional writes (item leases).
+    if (BULK_KINDS.includes(job.kind)) {
+      await this.#bulk.run(job as JobOf<'bulk_item'>);
+      return;
+    }
     const log = this.#log(job);
     const claims = this.deps.stores.claims;
     const claim = await claims
@@ -187,6 +197,10 @@ export class JobRunner {
         this.#telemetry.job(job.task, 'ok');
         return done;
       }
+      case 'bulk_start':
+      case 'bulk_item':
+      case 'bulk_stop':
+        return this.#bulk.run(job);
       case 'home':
         return publishHome(this.deps, this.#context(job), job);
     }
@@ -194,8 +208,8 @@ export class JobRunner {
 
   /** The use case context of a job: its actor, and secrets delivered to the requester only. */
   #context(job: Job): UseCaseContext {
-    const { userId, teamId } = job.origin;
-    const actor = { userId, teamId, correlationId: job.correlationId };
+    const { userId, teamId, channelId } = job.origin;
+    const actor = { userId, teamId, channelId, correlationId: job.correlationId };
     if (job.kind !== 'command')
       return new UseCaseContext(this.deps, actor, async () => {
         throw new TokenOpsError('internal', `${job.kind} jobs deliver no secrets`);

@@ -5,6 +5,7 @@ import { dropped } from '../../core/dropped.js';
 import { printRef } from '../../core/ref.js';
 import { fromIngressKit, interactionButtons } from '../interactions.js';
 import { confirmRevokeView, errorView, revokeKeptView, type View } from '../views.js';
+import { bulkButtons } from './bulk.js';
 import { BAD_BUTTON, BadValueError, approvalButton, refButton } from './values.js';
 import { QUEUE_DOWN, nextCorrelationId, type IngressKit } from './kit.js';
 
@@ -67,6 +68,8 @@ export function buttonHandlers(kit: IngressKit): Record<string, (a: ButtonArgs) 
       await respond({ response_type: 'ephemeral', replace_original: !refusal, ...view } as never);
     },
     approval_approve: decide('approved'),
+    // Compromise mode: confirm (button or typed), cancel the preview, stop a running job.
+    ...bulkButtons(kit),
     // Deny (a reason modal first), paging, Rotate, "create another", Home refresh.
     ...interactionButtons(fromIngressKit(kit)),
   };
