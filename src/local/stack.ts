@@ -62,6 +62,8 @@ export interface LocalStackOptions {
   leakPolicy?: AppConfig['incident']['leakPolicy'];
   /** The documented rate limits the shared limiter keeps (tests and the bench scale windows down). */
   rateRules?: Record<ProviderType, readonly RateRule[]>;
+  /** Scales the simulators' own rate-limit windows (Cobalt enforces its documented one). @default 1 */
+  simWindowScale?: number;
   /** The limiter's margin per window for clock skew, ms. @default 250 */
   rateMarginMs?: number;
   /** Workers sharing the queue (each with its own adapters and limiter cache, one table). @default 1 */
@@ -94,6 +96,7 @@ const quiet: Log = { info: () => undefined, warn: () => undefined, error: () => 
 /** Starts the five provider simulators (Triton with two connections) and returns their connections. */
 async function startSimulators(
   demo: boolean,
+  windowScale = 1,
 ): Promise<{ sims: Record<string, ProviderSimulator>; connections: ConnectionConfig[] }> {
   const started = await Promise.all([
     startTritonSimulator({ demo }).then((s) => ['triton:prod', s] as const),
@@ -102,7 +105,7 @@ async function startSimulators(
     startVectorchartsSimulator({ demo, fingerprintKey: LOCAL.fingerprintKey }).then(
       (s) => ['vectorcharts:default', s] as const,
     ),
-    startCobaltSimulator({ demo }).then((s) => ['cobalt:default', s] as const),
+    startCobaltSimulator({ demo, rateWindowMs: 60_000 * windowScale }).then((s) => ['cobalt:default', s] as const),
     startVaultoroSimulator({ demo }).then((s) => ['vaultoro:default', s] as const),
   ]);
   const sims = Object.fromEntries(started);
@@ -121,7 +124,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const log = options.log ?? quiet;
   const [dynamo, { sims, connections }] = await Promise.all([
     startLocalDynamo({ path: options.dataDir }),
-    startSimulators(options.demo ?? true),
+    startSimulators(options.demo ?? true, options.simWindowScale),
   ]);
   const channels = [
     { id: LOCAL.channels.general, name: 'general' },
