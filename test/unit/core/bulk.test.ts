@@ -49,7 +49,12 @@ describe('bulk estimates and progress', () => {
   it("estimates the slowest connection's time at its documented limits", () => {
     // 300 Mailtrap DELETEs at 150 / 10 s: 20 s; 60 Cobalt refreshes at 20 mutations / min: 3 min.
     expect(estimateBulkMs([{ provider: 'mailtrap', count: 300 }])).toBe(20_000);
-    expect(estimateBulkMs([{ provider: 'mailtrap', count: 300 }, { provider: 'cobalt', count: 60 }])).toBe(180_000);
+    expect(
+      estimateBulkMs([
+        { provider: 'mailtrap', count: 300 },
+        { provider: 'cobalt', count: 60 },
+      ]),
+    ).toBe(180_000);
     expect(estimateBulkMs([{ provider: 'triton', count: 1000 }])).toBe(0);
   });
 
