@@ -24,7 +24,7 @@ export type Job = {
     }
   /** Publishes a person's App Home tab (opened, refreshed, or after an action taken from it). */
   | { kind: 'home' }
-  | { kind: 'schedule'; task: 'expiry_reminders' | 'stale_report' }
+  | { kind: 'schedule'; task: 'expiry_reminders' | 'stale_report' | 'orphan_sweep' }
   /** Starts a previewed bulk job (the confirmation, with the number typed when one was asked for). */
   | { kind: 'bulk_start'; bulkId: string; typed?: number | undefined }
   /** Revokes one token of a running bulk job. */
