@@ -59,6 +59,8 @@ export interface LocalStackOptions {
   leakPolicy?: AppConfig['incident']['leakPolicy'];
   /** The documented rate limits the shared limiter keeps (tests and the bench scale windows down). */
   rateRules?: Record<ProviderType, readonly RateRule[]>;
+  /** Scales the simulators' own rate-limit windows (Cobalt enforces its documented one). @default 1 */
+  simWindowScale?: number;
   /** The limiter's margin per window for clock skew, ms. @default 250 */
   rateMarginMs?: number;
   /** Workers sharing the queue (each with its own adapters and limiter cache, one table). @default 1 */
@@ -94,11 +96,16 @@ const quiet: Log = { info: () => undefined, warn: () => undefined, error: () => 
  */
 async function startSimulators(
   demo: boolean,
+  windowScale = 1,
 ): Promise<{ sims: Record<string, ProviderSimulator>; connections: ConnectionConfig[] }> {
   const wanted = DESCRIPTORS.flatMap((d) => (d.localConnections ?? ['default']).map((name) => [d.type, name] as const));
   const started = await Promise.all(
     wanted.map(async ([provider, name]) => {
-      const sim = await startSimulator(provider, { demo, fingerprintKey: LOCAL.fingerprintKey });
+      const sim = await startSimulator(provider, {
+        demo,
+        fingerprintKey: LOCAL.fingerprintKey,
+        rateWindowScale: windowScale,
+      });
       return { key: `${provider}:${name}`, sim, provider, name };
     }),
   );
@@ -117,7 +124,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const log = options.log ?? quiet;
   const [dynamo, { sims, connections }] = await Promise.all([
     startLocalDynamo({ path: options.dataDir }),
-    startSimulators(options.demo ?? true),
+    startSimulators(options.demo ?? true, options.simWindowScale),
   ]);
   const channels = [
     { id: LOCAL.channels.general, name: 'general' },

@@ -53,6 +53,12 @@ export function providerLabel(type: string): string {
   return BY_TYPE.get(type)?.label ?? type;
 }
 
+/** What one revoke costs at a provider: its documented limits and the requests a revoke makes. */
+export function revokeCostOf(type: string): { rules: readonly RateRule[]; requests: readonly string[] } {
+  const d = descriptorOf(type);
+  return { rules: d.rateRules, requests: d.revokeRequests };
+}
+
 /** True when revoking a token of this provider deactivates it: an inactive one is then already dead. */
 export function revokeDeactivates(type: string): boolean {
   return BY_TYPE.get(type)?.revokeDeactivates ?? false;

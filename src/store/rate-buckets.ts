@@ -59,6 +59,7 @@ export interface RateLimiterOptions {
  */
 export class DynamoRateLimiter {
   readonly #cache = new Map<string, BucketState>();
+  readonly #locks = new Map<string, Promise<void>>();
   readonly #o: Required<RateLimiterOptions>;
 
   constructor(
@@ -104,6 +105,21 @@ export class DynamoRateLimiter {
    * Beyond `maxWaitMs` nothing is taken and the wait is returned, so the caller can give up.
    */
   async reserve(key: string, shape: BucketShape): Promise<number> {
+    // One reservation at a time per bucket in this process: concurrent ones would all write the same
+    // version and all but one re-read and retry (a round trip each). Other workers still race, safely.
+    const run = (this.#locks.get(key) ?? Promise.resolve()).then(() => this.#reserve(key, shape));
+    const tail = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.#locks.set(key, tail);
+    void tail.then(() => {
+      if (this.#locks.get(key) === tail) this.#locks.delete(key);
+    });
+    return run;
+  }
+
+  async #reserve(key: string, shape: BucketShape): Promise<number> {
     for (let attempt = 0; attempt < 50; attempt++) {
       const now = this.#o.clock.now();
       const state = this.#cache.get(key) ?? (await this.#read(key, shape, now));

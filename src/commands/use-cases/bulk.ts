@@ -8,12 +8,11 @@ import {
   type BulkSelection,
   type BulkSkipped,
   type BulkSource,
-  type RevokeCost,
 } from '../../core/bulk.js';
 import { TokenOpsError, asTokenOpsError } from '../../core/errors.js';
 import type { TokenRecord } from '../../core/ports.js';
 import type { ProviderAdapter, ProviderType, TokenSummary } from '../../core/token.js';
-import { descriptorOf, providerLabel } from '../../providers/descriptors.js';
+import { descriptorOf, providerLabel, revokeCostOf } from '../../providers/descriptors.js';
 import { parseRef } from '../../providers/ref.js';
 import { Access } from '../access.js';
 import type { Reply } from '../reply.js';
@@ -28,12 +27,6 @@ export interface BulkPlan {
   partial: string[];
   estimateMs: number;
 }
-
-/** A provider's revoke cost against its documented limits, from its descriptor. */
-const revokeCost = (provider: ProviderType): RevokeCost => {
-  const d = descriptorOf(provider);
-  return { rules: d.rateRules, requests: d.revokeRequests };
-};
 
 const fromRecord = (r: TokenRecord): BulkCandidate => ({
   ref: r.ref,
@@ -128,7 +121,7 @@ async function classify(
     provider: key.split(':')[0] as ProviderType,
     count,
   }));
-  return { items, skipped, partial: partial.sort(), estimateMs: estimateBulkMs(perConn, revokeCost) };
+  return { items, skipped, partial: partial.sort(), estimateMs: estimateBulkMs(perConn, revokeCostOf) };
 }
 
 async function ownIds(

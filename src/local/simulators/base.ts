@@ -52,6 +52,8 @@ export interface CommonSimOptions {
   demo?: boolean;
   /** The fingerprint key of the app under test (Vector Charts REF ids are keyed hashes). */
   fingerprintKey?: string;
+  /** Scales the documented rate-limit windows (tests shrink a minute to keep runs short). @default 1 */
+  rateWindowScale?: number;
 }
 
 /** What each `providers/<type>/simulator.ts` exports as `startSimulator`. */
