@@ -12,21 +12,6 @@ export interface RateRule {
   windowMs: number;
 }
 
-/**
- * The documented limits per credential (providers.md §6.5). Vector Charts and Triton document none for
- * token management, so they are not throttled. Vaultoro's VTOKEN limit is per day.
- */
-export const PROVIDER_RATE_RULES: Record<ProviderType, readonly RateRule[]> = {
-  vaultoro: [{ name: 'all', scope: 'all', limit: 100_000, windowMs: 86_400_000 }],
-  vectorcharts: [],
-  triton: [],
-  mailtrap: [{ name: 'all', scope: 'all', limit: 150, windowMs: 10_000 }],
-  cobalt: [
-    { name: 'get', scope: 'read', limit: 100, windowMs: 60_000 },
-    { name: 'mutate', scope: 'mutate', limit: 20, windowMs: 60_000 },
-  ],
-};
-
 /** True when a rule counts a request with this HTTP method. */
 export function ruleApplies(rule: RateRule, method: string): boolean {
   if (rule.scope === 'all') return true;
@@ -42,12 +27,14 @@ export interface BucketShape {
 
 /**
  * The bucket that keeps a documented limit in every sliding window, not only in the provider's own
- * fixed windows: a bucket allows `capacity + perMs·W` requests in any window W, so the burst is a tenth of
+ * fixed windows: a bucket allows `capacity + perMs·W` requests in any window W, so the burst is a fiftieth of
  * the limit and the refill takes the rest, spread over the window plus a margin for clock skew between
  * workers and network jitter.
  */
 export function bucketFor(rule: RateRule, marginMs = 250): BucketShape {
-  const capacity = Math.max(1, Math.floor(rule.limit / 10));
+  // A small burst: every request of the burst is taken from the steady rate, so a long job (a bulk
+  // revoke of hundreds) runs close to the documented rate; a burst of a tenth cost it ~8 %.
+  const capacity = Math.max(1, Math.floor(rule.limit / 50));
   return { capacity, perMs: (rule.limit - capacity) / (rule.windowMs + marginMs) };
 }
 

@@ -197,8 +197,7 @@ export class DynamoBulkJobs implements BulkJobStore {
     maxAttempts: number,
   ): Promise<{ claim: ItemClaim; attempt: number; item?: BulkItem }> {
     const r = (claim: ItemClaim, attempt = 0, item?: BulkItem) => ({ claim, attempt, item });
-    const job = await this.get(id);
-    const item = await this.#item(id, ref);
+    const [job, item] = await Promise.all([this.get(id), this.#item(id, ref)]);
     if (!job || !item) return r('finished');
     if (item.state !== 'pending' && item.state !== 'running') return r('finished');
     const now = this.now();

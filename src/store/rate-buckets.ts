@@ -1,7 +1,6 @@
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { RateLimitedError } from '../core/errors.js';
 import {
-  PROVIDER_RATE_RULES,
   bucketFor,
   ruleApplies,
   type BucketShape,
@@ -9,7 +8,9 @@ import {
   type RateRule,
   type RequestGate,
 } from '../core/rate-limit.js';
-import { PROVIDER_LABELS, type ProviderType } from '../core/token.js';
+import { PROVIDER_RATE_RULES } from '../providers/descriptors.js';
+import { type ProviderType } from '../core/token.js';
+import { providerLabel } from '../providers/descriptors.js';
 import { isConditionFailure } from './dynamo-util.js';
 import { ttlIn } from './table.js';
 
@@ -58,6 +59,7 @@ export interface RateLimiterOptions {
  */
 export class DynamoRateLimiter {
   readonly #cache = new Map<string, BucketState>();
+  readonly #locks = new Map<string, Promise<void>>();
   readonly #o: Required<RateLimiterOptions>;
 
   constructor(
@@ -70,7 +72,7 @@ export class DynamoRateLimiter {
 
   /** The gate factory adapters use: undefined for providers with no documented limit. */
   readonly gates: RateGateFactory = (provider, connection) => {
-    const rules = this.#o.rules[provider];
+    const rules = this.#o.rules[provider] ?? [];
     if (rules.length === 0) return undefined;
     return this.gate(provider, connection, rules);
   };
@@ -84,7 +86,7 @@ export class DynamoRateLimiter {
           const wait = await this.reserve(keyOf(rule), bucketFor(rule, this.#o.marginMs));
           if (wait > this.#o.maxWaitMs)
             throw new RateLimitedError(
-              `${PROVIDER_LABELS[provider]} is rate limiting tokenops (documented limit ${rule.limit} per ${rule.windowMs / 1000} s). Try again in ${Math.ceil(wait / 1000)} s.`,
+              `${providerLabel(provider)} is rate limiting tokenops (documented limit ${rule.limit} per ${rule.windowMs / 1000} s). Try again in ${Math.ceil(wait / 1000)} s.`,
               wait,
               { provider },
             );
@@ -103,6 +105,21 @@ export class DynamoRateLimiter {
    * Beyond `maxWaitMs` nothing is taken and the wait is returned, so the caller can give up.
    */
   async reserve(key: string, shape: BucketShape): Promise<number> {
+    // One reservation at a time per bucket in this process: concurrent ones would all write the same
+    // version and all but one re-read and retry (a round trip each). Other workers still race, safely.
+    const run = (this.#locks.get(key) ?? Promise.resolve()).then(() => this.#reserve(key, shape));
+    const tail = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.#locks.set(key, tail);
+    void tail.then(() => {
+      if (this.#locks.get(key) === tail) this.#locks.delete(key);
+    });
+    return run;
+  }
+
+  async #reserve(key: string, shape: BucketShape): Promise<number> {
     for (let attempt = 0; attempt < 50; attempt++) {
       const now = this.#o.clock.now();
       const state = this.#cache.get(key) ?? (await this.#read(key, shape, now));

@@ -42,6 +42,8 @@ type BulkJobMsg = JobOf<'bulk_start'> | JobOf<'bulk_item'> | JobOf<'bulk_stop'>;
  * go out once, from whichever worker settles the last token.
  */
 export class BulkRunner {
+  readonly #jobs = new Map<string, BulkJob>();
+
   constructor(private readonly deps: BulkDeps) {}
 
   async run(job: BulkJobMsg): Promise<string> {
@@ -137,7 +139,7 @@ export class BulkRunner {
       await this.#settled(msg, claim === 'cancelled' ? 'cancelled' : 'failed');
       return claim;
     }
-    const job = await store.get(msg.bulkId);
+    const job = await this.#fixed(msg.bulkId);
     if (!job) return 'gone';
     const ctx = this.#ctx(msg, { userId: job.actor, teamId: job.teamId });
     const reason = (job.reason ?? `bulk revoke (${job.source}): ${job.selection}`).slice(0, 300);
@@ -150,6 +152,16 @@ export class BulkRunner {
     const fields = out.state === 'failed' ? { detail: out.detail, errorCode: out.errorCode } : { detail: out.detail };
     if (await store.finishItem(msg.bulkId, msg.ref, attempt, out.state, fields)) await this.#settled(msg, out.state);
     return out.state;
+  }
+
+  /** A job's fields that never change (actor, reason, selection), read once per job per worker. */
+  async #fixed(id: string): Promise<BulkJob | undefined> {
+    const known = this.#jobs.get(id);
+    if (known) return known;
+    const job = await this.deps.stores.bulk.get(id);
+    if (this.#jobs.size > 100) this.#jobs.clear();
+    if (job) this.#jobs.set(id, job);
+    return job;
   }
 
   /** Counts a settled token; refreshes the progress message now and then, and ends the job after the last. */
@@ -186,7 +198,8 @@ export class BulkRunner {
       await this.deps.output
         .postMessage({ channel: ended.channelId }, summary, ended.messageTs)
         .catch(dropped(log, 'bulk summary', msg.correlationId));
-    const record = this.#jobRecord(ended, msg, items[0]?.provider ?? 'mailtrap');
+    // A job that selected no token names no provider: '*' (as in the policy), not a made-up one.
+    const record = this.#jobRecord(ended, msg, items[0]?.provider ?? '*');
     await this.deps.stores.audit.put(record).catch(dropped(log, 'bulk audit record', msg.correlationId));
     await this.deps.output
       .postAudit(auditNoticeView(record))

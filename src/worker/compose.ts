@@ -45,7 +45,7 @@ export function composeLeakIntake(args: WorkerArgs & Pick<LeakIntakeDeps, 'repla
     ...workerDeps(args),
     replay: args.replay,
     signingSecret: args.signingSecret,
-    policyFor: (provider) => policy[provider] ?? policy['*'] ?? 'propose',
+    policyFor: (provider) => policy[provider as keyof typeof policy] ?? policy['*'] ?? 'propose',
     teamId: args.config.slack.allowedTeams[0] as string,
   });
 }

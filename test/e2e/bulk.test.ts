@@ -1,5 +1,7 @@
-import { describe, expect, it } from 'vitest';
-import type { LocalStack } from '../../src/local/stack.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROVIDER_RATE_RULES } from '../../src/providers/descriptors.js';
+import { startLocalStack, type LocalStack } from '../../src/local/stack.js';
+import { maxInWindow } from '../support/windows.js';
 import { ALICE, GUEST, SAM, auditPosts, click, run, textOf, useStack } from './harness.js';
 
 /** The Mailtrap simulator of the stack. */
@@ -143,6 +145,13 @@ describe('bulk revoke from Slack (compromise mode), end to end', () => {
     await click(s, SAM, 'bulk_confirm_typed');
     void s.standin.submitView({ user: SAM, values: { count: '12' } });
     const msg = await s.standin.waitFor(() => latest(s, /Bulk revoke running\* —/));
+    // The Home tab shows the running job, with its own Stop.
+    await s.standin.openHome({ user: SAM });
+    const home = await s.standin.waitFor(() => {
+      const h = s.standin.home(SAM);
+      return h && /Bulk revocations running/.test(textOf(h.view)) ? h : undefined;
+    });
+    expect(textOf(home.view)).toMatch(/stop-ci[\s\S]*\/12/);
     await s.standin.clickButton({ user: SAM, actionId: 'bulk_stop', messageId: msg.id, channel: msg.channel });
     await s.queue.drain();
     down();
@@ -152,5 +161,93 @@ describe('bulk revoke from Slack (compromise mode), end to end', () => {
     const cancelled = Number(/\*(\d+)\* cancelled/.exec(textOf(final?.blocks))?.[1]);
     expect(cancelled).toBeGreaterThan(0);
     for (const t of tokens) expect(await mailtrap(s).useSecret(t.secret)).toBe(200);
+  });
+});
+
+/** The bulk job id the newest preview offers to confirm. */
+function previewedId(s: LocalStack): string {
+  const body = JSON.stringify(s.standin.responses.at(-1)?.body ?? {});
+  const m = /"action_id":"bulk_confirm(?:_typed)?","value":"(\{[^"]*|[0-9a-f-]{36})/.exec(body.replace(/\\"/g, "'"));
+  const raw = m?.[1] ?? '';
+  return raw.startsWith('{') ? (/'id':'([0-9a-f-]{36})'/.exec(raw)?.[1] ?? '') : raw;
+}
+
+describe('bulk revoke survives a crash, end to end', () => {
+  const stack = useStack();
+
+  it('a start that died before its fan-out, and a token whose worker died mid-way, still end exactly once', async () => {
+    const s = stack();
+    const tokens = seed(s, 'crash-ci', 4);
+    await preview(s, SAM, 'revoke --provider mailtrap --name crash-ci');
+    const id = previewedId(s);
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    // A worker confirmed the job and claimed one token, then died: no fan-out, a lease running out.
+    expect(await s.stores.bulk.transition(id, ['previewed'], 'running', { startedAt: new Date().toISOString() })).toBe(
+      true,
+    );
+    const held = `mailtrap:default/${(tokens[0] as { id: string }).id}`;
+    expect((await s.stores.bulk.claimItem(id, held, 300, 5)).claim).toBe('claimed');
+    await click(s, SAM, 'bulk_confirm');
+    await s.standin.waitFor(() => latest(s, /Bulk revoke done\* —/), 10_000);
+    await s.queue.drain();
+    expect(
+      deletes(
+        s,
+        tokens.map((t) => t.id),
+      ),
+    ).toEqual([1, 1, 1, 1]);
+    expect(textOf(latest(s, /Bulk revoke done\* —/)?.blocks)).toMatch(/\*4\* revoked/);
+    const items = await s.stores.bulk.items(id);
+    expect(items.find((i) => i.ref === held)?.attempts).toBe(2);
+    // A redelivered confirmation fans out nothing again.
+    const before = s.queue.bodies.length;
+    const origin = { userId: SAM, teamId: s.config.slack.allowedTeams[0] as string, channelId: 'C0GENERAL' };
+    const again = { id: 'again', correlationId: 'again', createdAt: new Date().toISOString(), origin };
+    await s.queue.send({ ...again, kind: 'bulk_start', bulkId: id });
+    await s.queue.drain();
+    expect(s.queue.bodies.slice(before).filter((b) => b.includes('"bulk_item"'))).toEqual([]);
+  });
+});
+
+describe('two workers share the documented rate limit', () => {
+  const rules = {
+    ...PROVIDER_RATE_RULES,
+    mailtrap: [{ name: 'all', scope: 'all' as const, limit: 10, windowMs: 1000 }],
+  };
+  let s: LocalStack;
+  beforeAll(async () => {
+    s = await startLocalStack({
+      delayScale: 0.001,
+      workers: 2,
+      rateRules: rules,
+      rateMarginMs: 25,
+      retry: { maxRetries: 1, retryBaseMs: 5, maxRetryAfterMs: 50 },
+    });
+  });
+  afterAll(async () => s?.close());
+
+  it('never lets the simulator see more than the limit in any window, and 429s slow down instead of failing', async () => {
+    const tokens = seed(s, 'rate-ci', 30);
+    await preview(s, SAM, 'revoke --provider mailtrap --name rate-ci');
+    // The provider also pushes back once: the bucket slows down, the token is retried, not failed.
+    mailtrap(s).inject({ method: 'DELETE', fault: { kind: 'rate_limit' }, times: 1 });
+    const t0 = Date.now();
+    await click(s, SAM, 'bulk_confirm_typed');
+    await s.standin.submitView({ user: SAM, values: { count: '30' } });
+    await s.queue.drain();
+    const times = mailtrap(s)
+      .requests.filter((r) => r.at >= t0)
+      .map((r) => r.at);
+    expect(maxInWindow(times, 1000)).toBeLessThanOrEqual(10);
+    expect(
+      deletes(
+        s,
+        tokens.map((t) => t.id),
+      ).every((n) => n >= 1),
+    ).toBe(true);
+    for (const t of tokens) expect(await mailtrap(s).useSecret(t.secret)).toBe(401);
+    expect(textOf(latest(s, /Bulk revoke done\* —/)?.blocks)).toMatch(
+      /\*30\* revoked · \*0\* already gone · \*0\* failed/,
+    );
   });
 });

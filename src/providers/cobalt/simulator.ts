@@ -7,7 +7,8 @@ import {
   type ProviderSimulator,
   type SimRequest,
   type SimResponse,
-} from './base.js';
+} from '../../local/simulators/base.js';
+import type { StartSimulator } from '../../local/simulators/base.js';
 
 /** One personal API token in the simulator's state. All belong to the one simulated user. */
 export interface CobaltSimToken {
@@ -31,6 +32,8 @@ export interface CobaltSimulatorOptions {
   refreshKeepsId?: boolean;
   /** Per-user fixed-window limits per 60 s. @default { get: 100, mutate: 20 } */
   rateLimits?: { get: number; mutate: number };
+  /** The rate-limit window, ms (the bench scales it down with the limiter's). @default 60000 */
+  rateWindowMs?: number;
   /** 'real' gives the pre-2024 behaviour: the real last 4 characters instead of "redacted". @default 'redacted' */
   lastCharacters?: 'redacted' | 'real';
   /**
@@ -103,8 +106,8 @@ class CobaltState {
   constructor(readonly options: CobaltSimulatorOptions) {
     this.limits = options.rateLimits ?? { get: 100, mutate: 20 };
     this.limiters = {
-      get: new FixedWindowLimiter(this.limits.get, WINDOW_MS),
-      mutate: new FixedWindowLimiter(this.limits.mutate, WINDOW_MS),
+      get: new FixedWindowLimiter(this.limits.get, options.rateWindowMs ?? WINDOW_MS),
+      mutate: new FixedWindowLimiter(this.limits.mutate, options.rateWindowMs ?? WINDOW_MS),
     };
     this.management = this.add('tokenops (management)');
   }
@@ -289,3 +292,7 @@ const DEMO_NAMES = [
   'sast-bridge',
   'backup-audit',
 ];
+
+/** The start the generic loader calls (src/local/simulators/index.ts): `npm start`, benches, tests. */
+export const startSimulator: StartSimulator = ({ rateWindowScale, ...o } = {}) =>
+  startCobaltSimulator({ ...o, ...(rateWindowScale ? { rateWindowMs: WINDOW_MS * rateWindowScale } : {}) });
