@@ -59,6 +59,21 @@ export function homeView(args: {
     ),
   ];
   if (args.bulk && args.bulk.length > 0) blocks.push(header('Bulk revocations running'), ...args.bulk.map(bulkLine));
+  blocks.push(
+    ...expiringBlocks(soon, now, args.mayRotate),
+    ...ownBlocks(live),
+    ...approvalBlocks(args.myPending, args.toDecide),
+    ...(args.audit ? auditBlocks(args.audit) : []),
+  );
+  if (args.problems && args.problems.length > 0)
+    blocks.push(context(...args.problems.map((p) => `:warning: ${safe(p, 300)}`)));
+  blocks.push(actions('home_actions', [button('Refresh', 'home_refresh', { value: 'refresh' })]));
+  return { type: 'home', blocks: capHome(blocks) };
+}
+
+/** Own tokens expiring soon (or already expired), each with Rotate where the person may rotate it. */
+function expiringBlocks(soon: TokenRecord[], now: number, mayRotate: (t: TokenRecord) => boolean): Block[] {
+  const blocks: Block[] = [];
   blocks.push(header(`Expiring within ${EXPIRING_DAYS} days`));
   if (soon.length === 0) blocks.push(section('Nothing of yours expires soon. :tada:'));
   for (const t of soon.slice(0, MAX_EXPIRING)) {
@@ -66,7 +81,7 @@ export function homeView(args: {
     const text = `${past ? ':red_circle: expired' : ':alarm_clock:'} ${ownLine(t)}`;
     const value = JSON.stringify({ ref: t.ref });
     const rotate =
-      !past && args.mayRotate(t) && fitsValue(value)
+      !past && mayRotate(t) && fitsValue(value)
         ? button('Rotate', 'rotate_request', {
             value,
             style: 'primary',
@@ -80,38 +95,51 @@ export function homeView(args: {
         : undefined;
     blocks.push(section(text, rotate));
   }
+  return blocks;
+}
+
+/** The person's live tokens, at most MAX_OWN of them. */
+function ownBlocks(live: TokenRecord[]): Block[] {
+  const blocks: Block[] = [];
   blocks.push(divider(), header('Your tokens'));
   if (live.length === 0) blocks.push(section('You have no tokens created through tokenops yet. Try `/token create`.'));
   for (const t of live.slice(0, MAX_OWN)) blocks.push(section(ownLine(t)));
   if (live.length > MAX_OWN)
     blocks.push(context(`…and ${live.length - MAX_OWN} more: \`/token list --mine\` shows them all.`));
+  return blocks;
+}
+
+/** The person's requests waiting for approval, and those waiting for them (approvers only). */
+function approvalBlocks(myPending: ApprovalRequest[], toDecide: ApprovalRequest[] | undefined): Block[] {
+  const blocks: Block[] = [];
   blocks.push(divider(), header('Approvals'));
   const pendingLine = (r: ApprovalRequest, who: boolean): string =>
     `:hourglass: ${who ? `${mention(r.requester)}: ` : ''}${safe(r.summary, 300)} · asked ${slackDate(r.createdAt)}`;
-  if (args.myPending.length === 0) blocks.push(section('None of your requests is waiting for approval.'));
+  if (myPending.length === 0) blocks.push(section('None of your requests is waiting for approval.'));
   else
     blocks.push(
       section(
-        `*Your requests waiting*\n${args.myPending
+        `*Your requests waiting*\n${myPending
           .slice(0, MAX_PENDING)
           .map((r) => pendingLine(r, false))
           .join('\n')}`,
       ),
     );
-  if (args.toDecide && args.toDecide.length > 0) {
-    const lines = args.toDecide.slice(0, MAX_PENDING).map((r) => pendingLine(r, true));
+  if (toDecide && toDecide.length > 0) {
+    const lines = toDecide.slice(0, MAX_PENDING).map((r) => pendingLine(r, true));
     blocks.push(section(`*Waiting for an approver* (decide in the approvals channel)\n${lines.join('\n')}`));
   }
-  if (args.audit) {
-    blocks.push(divider(), header('Recent changes'));
-    if (args.audit.length === 0) blocks.push(section('No changes in the last 7 days.'));
-    else blocks.push(section(args.audit.slice(0, MAX_AUDIT).map(auditLine).join('\n')));
-    blocks.push(context('`/token audit --since 30d` shows more.'));
-  }
-  if (args.problems && args.problems.length > 0)
-    blocks.push(context(...args.problems.map((p) => `:warning: ${safe(p, 300)}`)));
-  blocks.push(actions('home_actions', [button('Refresh', 'home_refresh', { value: 'refresh' })]));
-  return { type: 'home', blocks: capHome(blocks) };
+  return blocks;
+}
+
+/** Recent changes (security roles only). */
+function auditBlocks(audit: AuditRecord[]): Block[] {
+  const blocks: Block[] = [];
+  blocks.push(divider(), header('Recent changes'));
+  if (audit.length === 0) blocks.push(section('No changes in the last 7 days.'));
+  else blocks.push(section(audit.slice(0, MAX_AUDIT).map(auditLine).join('\n')));
+  blocks.push(context('`/token audit --since 30d` shows more.'));
+  return blocks;
 }
 
 /** A running bulk job: its selection, a bar and the counts, and Stop. */
