@@ -41,6 +41,8 @@ export type Command =
   | { name: 'create_modal' }
   | ({ name: 'revoke' | 'rotate' | 'activate' | 'deactivate'; ref: Ref } & ChangeOptions)
   | { name: 'find'; query: string }
+  /** Opens the leak form. `typed`: something followed `leaked` on the command line (never kept here). */
+  | { name: 'leaked'; typed: boolean }
   | { name: 'audit'; provider?: ProviderType | undefined; sinceDays: number };
 
 /** The name of a command. */

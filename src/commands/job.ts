@@ -1,4 +1,5 @@
 import type { AuditRecord } from '../core/audit.js';
+import type { LeakItem } from '../core/leak-door.js';
 import type { JobOrigin, JobQueue as QueuePort } from '../core/ports.js';
 import type { Command } from './command.js';
 
@@ -25,7 +26,16 @@ export type Job = {
   /** Publishes a person's App Home tab (opened, refreshed, or after an action taken from it). */
   | { kind: 'home' }
   | { kind: 'schedule'; task: 'expiry_reminders' | 'stale_report' }
+  /** A leak reported in Slack (`/token leaked`): fingerprints only, taken at the ingress. */
+  | { kind: 'leak_report'; items: LeakItem[] }
+  /** A Slack user was deactivated (`user_change`, `deleted: true`): their tokens, by policy. */
+  | { kind: 'offboard'; subject: string }
+  /** Security's choice on an offboarding card. */
+  | { kind: 'offboard_decision'; subject: string; decision: OffboardDecision; newOwner?: string | undefined }
 );
+
+/** What security chose for a deactivated person's tokens. */
+export type OffboardDecision = 'revoke' | 'keep' | 'reassign';
 
 /** The port both queues implement (core/ports.ts), for tokenops' jobs. */
 export type JobQueue = QueuePort<Job>;

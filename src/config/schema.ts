@@ -88,6 +88,12 @@ export const incidentSchema = z.object({
    * card with a Revoke button to the audit channel. The owner gets a DM either way. @default propose
    */
   leakPolicy: z._default(z.partialRecord(providerKey, z.enum(['autoRevoke', 'propose'])), {}),
+  /**
+   * When a Slack user is deactivated (`user_change`, `deleted: true`): `revoke` revokes every token the
+   * index says they own, at once; `ask` posts a card to the audit channel (Revoke all / Reassign / Keep).
+   * @default ask
+   */
+  onDeactivation: z.optional(z.enum(['revoke', 'ask'])),
 });
 
 /** The whole tokenops config file. */

@@ -58,6 +58,8 @@ export interface LocalStackOptions {
   telemetry?: Telemetry;
   /** Leak policy per provider. @default Mailtrap and Vector Charts autoRevoke, the rest propose */
   leakPolicy?: AppConfig['incident']['leakPolicy'];
+  /** What happens to a deactivated user's tokens. @default ask (a card to security) */
+  onDeactivation?: AppConfig['incident']['onDeactivation'];
 }
 
 /** The running local stack: the real app with local edges. */
@@ -147,6 +149,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     incident: {
       leakSigningSecret: LOCAL.leakSigningSecret,
       leakPolicy: options.leakPolicy ?? { mailtrap: 'autoRevoke', vectorcharts: 'autoRevoke', '*': 'propose' },
+      onDeactivation: options.onDeactivation ?? 'ask',
     },
   };
   const slack: SlackSecrets = { signingSecret: LOCAL.signingSecret, botToken: LOCAL.botToken };

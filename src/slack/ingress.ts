@@ -3,6 +3,7 @@ import { buttonsListener } from './listeners/buttons.js';
 import { createModalListener } from './listeners/create-modal.js';
 import { ingressKit, type IngressDeps } from './listeners/kit.js';
 import { slashCommandListener } from './listeners/slash-command.js';
+import { registerIncident } from './listeners/incident.js';
 import { CREATE_MODAL_CALLBACK_ID } from './views.js';
 import { fromIngressKit, registerInteractions } from './interactions.js';
 
@@ -20,4 +21,6 @@ export function registerListeners(app: App, deps: IngressDeps): void {
   app.view(CREATE_MODAL_CALLBACK_ID, createModalListener(kit));
   // The form's provider select, the deny-reason modal and the Home tab.
   registerInteractions(app, fromIngressKit(kit));
+  // `/token leaked`'s form, user_change (offboarding) and the offboarding card.
+  registerIncident(app, kit);
 }

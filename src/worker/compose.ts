@@ -87,5 +87,9 @@ function workerDeps(args: WorkerArgs): JobRunnerDeps {
     log: args.log,
     reminderDays: config.expiryReminderDays,
     telemetry: args.telemetry,
+    incident: {
+      leakPolicy: (provider) => config.incident.leakPolicy[provider] ?? config.incident.leakPolicy['*'] ?? 'propose',
+      onDeactivation: config.incident.onDeactivation ?? 'ask',
+    },
   };
 }

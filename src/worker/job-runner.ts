@@ -24,6 +24,7 @@ import { AuditNotices } from './audit-notices.js';
 import { runScheduledTask } from './schedule.js';
 import { deliverSecretTo } from './secret-delivery.js';
 import { jobLabel, reportCommand } from './job-metrics.js';
+import { runIncidentJob, type IncidentPolicy } from './incident-jobs.js';
 
 export type { Log } from '../core/ports.js';
 
@@ -37,7 +38,11 @@ export interface JobRunnerDeps extends UseCaseDeps {
   reminderDays?: number;
   /** Operational metrics (EMF on AWS). @default none */
   telemetry?: Telemetry;
+  /** Leak policy and offboarding policy. @default propose, ask */
+  incident?: IncidentPolicy;
 }
+
+const DEFAULT_INCIDENT: IncidentPolicy = { leakPolicy: () => 'propose', onDeactivation: 'ask' };
 
 /** True when running a job again after a crash cannot mint a second token. */
 function safeToRepeat(job: Job): boolean {
@@ -189,6 +194,13 @@ export class JobRunner {
       }
       case 'home':
         return publishHome(this.deps, this.#context(job), job);
+      case 'leak_report':
+      case 'offboard':
+      case 'offboard_decision': {
+        const log = this.#log(job);
+        const notices = (ctx: UseCaseContext) => this.#notices.postAll(ctx.audit, ctx.stored, job, log);
+        return runIncidentJob(this.deps, this.deps.incident ?? DEFAULT_INCIDENT, job, notices, log);
+      }
     }
   }
 
