@@ -112,7 +112,8 @@ const REPORTER: Record<LeakOutcome['result'], string> = {
   already_revoked: ':white_check_mark: It matched a token that tokenops had already revoked.',
   not_found: ':grey_question: It matched a token that no longer exists at the provider.',
   failed: ':x: It matched a token, but revoking it *failed*. Security has been told.',
-  unknown: ':grey_question: It matched no token tokenops knows (a false positive, or a token of a provider or account tokenops does not manage). Nothing was changed.',
+  unknown:
+    ':grey_question: It matched no token tokenops knows (a false positive, or a token of a provider or account tokenops does not manage). Nothing was changed.',
 };
 
 /** The reporter's DM: what their report matched, and what was done (never the value). */
