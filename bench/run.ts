@@ -5,6 +5,7 @@ import '../src/local/quiet-warnings.js';
  * same run), the ratio and the target. A benchmark reports figures; it is not a test: a missed target
  * prints MISS and does not fail the command, only a benchmark that crashes does (exit code 1).
  */
+import * as bulkRevoke from './bulk-revoke.js';
 import * as coldStart from './cold-start.js';
 import * as providersFanout from './providers-fanout.js';
 import * as scale from './scale.js';
@@ -14,7 +15,7 @@ import * as workerCreate from './worker-create.js';
 import { metTarget, ratioOf, type BenchModule, type BenchResult } from './types.js';
 
 /** Every benchmark, run in this order. Register a new module by importing it and adding it here. */
-const MODULES: BenchModule[] = [coldStart, warmAck, providersFanout, workerCreate, scale, timeToKill];
+const MODULES: BenchModule[] = [coldStart, warmAck, providersFanout, workerCreate, scale, timeToKill, bulkRevoke];
 
 interface Row {
   module: string;

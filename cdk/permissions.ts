@@ -35,8 +35,8 @@ export function grantIngress(role: Role, t: AccessTargets): void {
 
 /**
  * The worker does the provider work: every secret, the main table (the calls src/store makes:
- * Get/Put/Update and Query; no Scan) and its two indexes, and enqueueing
- * (retried audit posts). Consuming from the queue is granted by the event source mapping, not here.
+ * Get/Put/Update and Query, BatchWrite for a bulk job's tokens; no Scan) and its two indexes, and
+ * enqueueing (retried audit posts, a bulk job's fan-out). Consuming from the queue is granted by the event source mapping, not here.
  */
 export function grantJobRunner(role: Role, t: AccessTargets): void {
   allow(role, 'EnqueueJobs', ['sqs:SendMessage'], [t.queue.queueArn]);
@@ -49,7 +49,7 @@ export function grantJobRunner(role: Role, t: AccessTargets): void {
   allow(
     role,
     'MainTableReadWrite',
-    ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
+    ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query', 'dynamodb:BatchWriteItem'],
     [t.table.tableArn],
   );
   allow(

@@ -43,6 +43,8 @@ export const COMMAND_TRAITS: Readonly<Record<Command['name'], CommandTraits>> = 
   create_modal: { action: 'create', audits: undefined, mints: false, neverBlocked: false },
   rotate: { action: 'rotate', audits: 'rotate', mints: true, neverBlocked: false },
   revoke: { action: 'revoke', audits: 'revoke', mints: false, neverBlocked: true },
+  // The preview changes nothing; each token's revoke is audited when the confirmed job runs.
+  revoke_bulk: { action: 'revoke', audits: undefined, mints: false, neverBlocked: false },
   activate: { action: 'activate', audits: 'activate', mints: false, neverBlocked: false },
   deactivate: { action: 'deactivate', audits: 'deactivate', mints: false, neverBlocked: false },
   // Any member may report a leak (guests and strangers may not): see Access.reportRefusal.
@@ -54,6 +56,7 @@ export function commandProvider(c: Command): ProviderType | undefined {
   if ('ref' in c) return c.ref.provider;
   if ('target' in c) return c.target?.provider;
   if ('provider' in c) return c.provider;
+  if (c.name === 'revoke_bulk') return c.selection.provider;
   return undefined;
 }
 

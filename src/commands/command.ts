@@ -1,3 +1,4 @@
+import type { BulkSelection } from '../core/bulk.js';
 import type { Ref } from '../core/ref.js';
 import type { ProviderType } from '../core/token.js';
 
@@ -40,13 +41,15 @@ export type Command =
     }
   | { name: 'create_modal' }
   | ({ name: 'revoke' | 'rotate' | 'activate' | 'deactivate'; ref: Ref } & ChangeOptions)
+  /** `/token revoke --owner … --provider …`: a preview of a bulk revocation (compromise mode). */
+  | { name: 'revoke_bulk'; selection: BulkSelection; reason?: string | undefined }
   | { name: 'find'; query: string }
   /** Opens the leak form. `typed`: something followed `leaked` on the command line (never kept here). */
   | { name: 'leaked'; typed: boolean }
   | { name: 'audit'; provider?: ProviderType | undefined; sinceDays: number };
 
 /** The name of a command. */
-export type CommandName = Exclude<Command['name'], 'create_modal'>;
+export type CommandName = Exclude<Command['name'], 'create_modal' | 'revoke_bulk'>;
 
 /** The result of parsing: a command, or a short message saying what was wrong and the right form. */
 export type ParseResult = { ok: true; command: Command } | { ok: false; error: string; usage: string };

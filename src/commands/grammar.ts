@@ -23,7 +23,14 @@ const FLAGS: Record<string, FlagSpec> = {
   hosts: { value: true, example: '--hosts app.example.com,example.com' },
   reason: { value: true, greedy: true, example: '--reason "leaked in CI log"' },
   since: { value: true, example: '--since 7d' },
+  owner: { value: true, example: '--owner @sam' },
+  provider: { value: true, example: '--provider mailtrap' },
+  connection: { value: true, example: '--connection triton:staging' },
+  'created-before': { value: true, example: '--created-before 2026-06-01' },
 };
+
+/** The flags that turn `revoke` into a bulk selection (compromise mode). */
+const SELECTION_FLAGS = ['owner', 'provider', 'connection', 'name', 'created-before'];
 
 const COMMAND_FLAGS: Record<CommandName, string[]> = {
   help: [],
@@ -31,7 +38,7 @@ const COMMAND_FLAGS: Record<CommandName, string[]> = {
   list: ['name', 'mine'],
   show: [],
   create: ['tier', 'expires', 'scope', 'hosts', 'reason'],
-  revoke: ['reason'],
+  revoke: ['reason', ...SELECTION_FLAGS],
   rotate: ['reason'],
   activate: ['reason'],
   deactivate: ['reason'],
@@ -57,7 +64,7 @@ export function parseCommand(text: string, now: Date = new Date()): ParseResult 
 
 function parseOrFail(raw: string, now: Date): Command {
   if (raw.length > MAX_INPUT) throw new ParseError('That command is too long.');
-  const [head, ...rest] = tokenize(fromSlack(raw));
+  const [head, ...rest] = tokenize(fromSlack(keepOwnerIds(raw)));
   if (head === undefined) return { name: 'help' };
   if (head.kind !== 'word') throw new ParseError('Start with a command, for example /token list.', USAGE.help);
   const name = commandName(head.text);
@@ -158,6 +165,8 @@ function build(name: CommandName, args: Args, now: Date): Command {
     case 'create':
       return buildCreate(args, now, reason);
     case 'revoke':
+      if (SELECTION_FLAGS.some((f) => flags.has(f))) return buildBulk(args, reason, now);
+      return { name, ref: parseRefArg(one('REF')), reason };
     case 'rotate':
     case 'activate':
     case 'deactivate':
@@ -193,6 +202,62 @@ function buildCreate(args: Args, now: Date, reason: string | undefined): Command
     hosts: listFlag(args.flags.get('hosts'), 'host', /^[A-Za-z0-9_.:/*-]{1,253}$/),
     reason,
   };
+}
+
+/**
+ * Slack escapes a mention as `<@U123|sam>`, which reads back as `@sam`; the owner filter needs the id,
+ * so an `--owner` mention keeps it: `--owner @U123`.
+ */
+function keepOwnerIds(raw: string): string {
+  return raw.replace(/(--owner(?:=|\s+))<@([UW][A-Z0-9]+)(?:\|[^<>]*)?>/g, '$1@$2');
+}
+
+/** `/token revoke --owner @sam --provider mailtrap …`: a selection, never "everything". */
+function buildBulk(args: Args, reason: string | undefined, now: Date): Command {
+  if (args.words.length > 0)
+    throw new ParseError(
+      'Give a REF or a selection (--owner, --connection, --provider, --name, --created-before), not both.',
+    );
+  const flag = (f: string): string | undefined => args.flags.get(f)?.[0]?.trim();
+  const owner = flag('owner');
+  if (owner !== undefined && !/^@?[UW][A-Z0-9]{2,}$/.test(owner))
+    throw new ParseError(
+      "--owner takes a person, like --owner @sam (pick them from Slack's list so it becomes a mention).",
+    );
+  const conn = flag('connection');
+  let target: Target | undefined;
+  if (conn !== undefined) {
+    target = parseTarget(conn);
+    if (target.connection === undefined)
+      throw new ParseError('--connection takes provider:connection, like --connection triton:staging.');
+  }
+  const provider = flag('provider');
+  const byProvider = provider === undefined ? undefined : auditProvider(provider);
+  if (target && byProvider && target.provider !== byProvider)
+    throw new ParseError(
+      `--connection ${target.provider}:${target.connection ?? ''} is not a ${byProvider} connection.`,
+    );
+  return {
+    name: 'revoke_bulk',
+    selection: {
+      owner: owner?.replace(/^@/, ''),
+      provider: target?.provider ?? byProvider,
+      connection: target?.connection,
+      name: optionalText(flag('name'), 'name filter', MAX_NAME),
+      createdBefore: createdBefore(flag('created-before'), now),
+    },
+    reason,
+  };
+}
+
+/** `--created-before 2026-06-01` (a past or present date) as an ISO time at 00:00 UTC. */
+function createdBefore(value: string | undefined, now: Date): string | undefined {
+  if (value === undefined) return undefined;
+  const at = /^\d{4}-\d{2}-\d{2}$/.test(value) ? Date.parse(`${value}T00:00:00Z`) : NaN;
+  if (Number.isNaN(at) || new Date(at).toISOString().slice(0, 10) !== value)
+    throw new ParseError('--created-before takes a date like 2026-06-01.');
+  if (at > now.getTime() + 86_400_000) throw new ParseError('--created-before takes a date that is not in the future.');
+  return new Date(at).toISOString();
 }
 
 function helpTopic(word: string): CommandName {

@@ -8,7 +8,8 @@ export const USAGE: Record<CommandName, string> = {
   show: '/token show REF',
   create:
     '/token create PROVIDER[:CONN] NAME [--tier T] [--expires 30d|2027-01-31] [--scope S] [--hosts a,b] [--reason TEXT]',
-  revoke: '/token revoke REF [--reason TEXT]',
+  revoke:
+    '/token revoke REF [--reason TEXT]  ·  /token revoke --owner @user | --connection PROVIDER:CONN | --provider P | --name TEXT | --created-before DATE … [--reason TEXT]',
   rotate: '/token rotate REF [--reason TEXT]',
   activate: '/token activate REF [--reason TEXT]',
   deactivate: '/token deactivate REF [--reason TEXT]',
@@ -46,7 +47,7 @@ const DESCRIPTIONS: Record<CommandName, string> = {
   create:
     'Creates a token and sends the secret once, privately, to your DM with the bot. Put a name with spaces in quotes. `--expires` takes `30d`, `12h` or a date; `--scope` may repeat or take a comma list; `--hosts` takes a comma list. With no arguments, `/token create` opens a form.',
   revoke:
-    'Makes the secret stop working now, after a confirmation. Where a provider cannot delete, the bot deactivates or refreshes the token instead and says so.',
+    'Makes the secret stop working now, after a confirmation. Where a provider cannot delete, the bot deactivates or refreshes the token instead and says so. In an incident, give a selection instead of a REF (`--owner @sam`, `--connection triton:staging`, `--provider mailtrap`, `--name ci`, `--created-before 2026-06-01`, combinable, at least one): you get a preview first (counts, names, how each is revoked, what is left alone, the estimated time), then confirm with a button — or, for more than 10 tokens, by typing their number. Progress is shown in one message with a Stop button.',
   rotate:
     'Creates a new secret, sends it to your DM with the bot, then retires the old one. If delivery fails, the old secret keeps working.',
   activate: 'Re-enables a deactivated token, where the provider supports it.',

@@ -25,7 +25,13 @@ export type Job = {
     }
   /** Publishes a person's App Home tab (opened, refreshed, or after an action taken from it). */
   | { kind: 'home' }
-  | { kind: 'schedule'; task: 'expiry_reminders' | 'stale_report' }
+  | { kind: 'schedule'; task: 'expiry_reminders' | 'stale_report' | 'orphan_sweep' }
+  /** Starts a previewed bulk job (the confirmation, with the number typed when one was asked for). */
+  | { kind: 'bulk_start'; bulkId: string; typed?: number | undefined }
+  /** Revokes one token of a running bulk job. */
+  | { kind: 'bulk_item'; bulkId: string; ref: string }
+  /** Stops a bulk job: what has not started is cancelled (or drops a preview). */
+  | { kind: 'bulk_stop'; bulkId: string }
   /** A leak reported in Slack (`/token leaked`): fingerprints only, taken at the ingress. */
   | { kind: 'leak_report'; items: LeakItem[] }
   /** A Slack user was deactivated (`user_change`, `deleted: true`): their tokens, by policy. */
@@ -36,6 +42,9 @@ export type Job = {
 
 /** What security chose for a deactivated person's tokens. */
 export type OffboardDecision = 'revoke' | 'keep' | 'reassign';
+
+/** The kinds of a bulk job's messages: idempotent through the job's own conditional writes. */
+export const BULK_KINDS: readonly Job['kind'][] = ['bulk_start', 'bulk_item', 'bulk_stop'];
 
 /** The port both queues implement (core/ports.ts), for tokenops' jobs. */
 export type JobQueue = QueuePort<Job>;

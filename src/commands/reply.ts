@@ -63,6 +63,18 @@ export type Reply =
   | { kind: 'pending_approval'; approvalId: string; summary: string; approvalsChannel?: string | undefined }
   /** A create whose name the connection already has: asks to confirm before making a second one. */
   | { kind: 'duplicate_name'; tokenName: string; target: string; existing: string[]; confirmValue?: string | undefined }
+  /** The preview of a bulk revocation: nothing changed yet; `bulkId` is the job to confirm. */
+  | {
+      kind: 'bulk_preview';
+      bulkId?: string | undefined;
+      selection: string;
+      total: number;
+      perConnection: { target: string; count: number; how: string; names: string[] }[];
+      skipped: { ref: string; name: string; why: string }[];
+      partial: string[];
+      estimateMs: number;
+      typedConfirm: boolean;
+    }
   | { kind: 'refused'; message: string }
   /** A revoke found no such token: never a success. `revokedBefore` when tokenops itself revoked it. */
   | { kind: 'not_found'; ref: string; message: string; revokedBefore?: Revocation | undefined }

@@ -4,6 +4,7 @@ import type { Command } from './command.js';
 import type { Reply } from './reply.js';
 import { createToken, rotateToken, toggleToken } from './use-cases/change.js';
 import { revokeToken } from './use-cases/revoke.js';
+import { previewBulk } from './use-cases/bulk.js';
 import type { UseCaseContext } from './use-cases/context.js';
 import { findTokens, listProviders, listTokens, readAudit, showToken } from './use-cases/read.js';
 
@@ -77,6 +78,8 @@ async function dispatch(ctx: UseCaseContext, c: Command, requestApproval: Reques
       return rotateToken(ctx, c.ref, c.reason, requestApproval);
     case 'revoke':
       return revokeToken(ctx, c.ref, c.reason);
+    case 'revoke_bulk':
+      return previewBulk(ctx, c.selection, c.reason, ctx.actor.channelId ?? '');
     case 'activate':
     case 'deactivate':
       return toggleToken(ctx, c.name, c.ref, c.reason);

@@ -94,6 +94,11 @@ export const incidentSchema = z.object({
    * @default ask
    */
   onDeactivation: z.optional(z.enum(['revoke', 'ask'])),
+  /**
+   * A bulk revocation (`/token revoke --owner …`) of more tokens than this is confirmed by typing their
+   * number in a modal; up to this many, a button. @default 10
+   */
+  bulkConfirmThreshold: z.optional(z.number().check(z.int(), z.nonnegative())),
 });
 
 /** The whole tokenops config file. */

@@ -124,9 +124,20 @@ export function authorize(
     };
   return {
     allowed: false,
-    reason: `this token belongs to someone else (minted for ${subject.owner}); your roles allow \`${action}\` only on tokens you own. Ask them, or someone granted ${grant}.`,
+    reason: `this token belongs to someone else (${ownerPhrase(subject.owner)}); your roles allow \`${action}\` only on tokens you own. Ask them, or someone granted ${grant}.`,
   };
 }
+
+/**
+ * Names a token's owner in a refusal. A Slack user id is written as Slack's own `<@U…>` mention, which
+ * the Slack layer keeps as a mention (`withOwnerMention`) while escaping everything else.
+ */
+export function ownerPhrase(owner: string): string {
+  return /^[UW][A-Z0-9]{1,20}$/.test(owner) ? `${OWNER_MARK}<@${owner}>` : `${OWNER_MARK}${owner}`;
+}
+
+/** The words before an owner's mention in a refusal: the only place a refusal carries a mention. */
+export const OWNER_MARK = 'minted for ';
 
 /** The reach one role grants for an action on a provider, or undefined when it grants none. */
 function reachOf(policy: PolicyDoc, role: string, action: PolicyAction, provider?: ProviderType): Reach | undefined {

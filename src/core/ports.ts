@@ -1,4 +1,5 @@
 import type { AuditRecord, AuditOutcome } from './audit.js';
+import type { BulkJobStore } from './bulk.js';
 import type { ProviderType } from './token.js';
 
 /** The durable audit trail. */
@@ -141,6 +142,8 @@ export interface Stores {
   tokens: TokenIndex;
   approvals: ApprovalStore;
   claims: JobClaims;
+  /** Durable bulk revocations (compromise mode, offboarding). */
+  bulk: BulkJobStore;
 }
 
 /** The structured logger (Powertools Logger fits). Never given a secret or a provider's message. */
@@ -190,6 +193,15 @@ export interface Notifier<M> {
   postApproval(message: M): Promise<{ channel: string; ts: string } | undefined>;
   /** A plain notice (never a secret) to a user's DM. */
   notifyUser(userId: string, message: M): Promise<void>;
+  /**
+   * Posts a message (never a secret) the bot will update in place, in a channel or, given a user id,
+   * in that person's DM; optionally in a thread. Says where it landed.
+   */
+  postMessage(
+    where: { channel: string } | { user: string },
+    message: M,
+    threadTs?: string,
+  ): Promise<{ channel: string; ts: string } | undefined>;
   /** Replaces a message the bot posted (an approval card), in place. */
   updateMessage(channel: string, ts: string, message: M): Promise<void>;
   /** Publishes a user's App Home tab. */

@@ -42,12 +42,14 @@ export interface BucketShape {
 
 /**
  * The bucket that keeps a documented limit in every sliding window, not only in the provider's own
- * fixed windows: a bucket allows `capacity + perMs·W` requests in any window W, so the burst is a tenth of
+ * fixed windows: a bucket allows `capacity + perMs·W` requests in any window W, so the burst is a fiftieth of
  * the limit and the refill takes the rest, spread over the window plus a margin for clock skew between
  * workers and network jitter.
  */
 export function bucketFor(rule: RateRule, marginMs = 250): BucketShape {
-  const capacity = Math.max(1, Math.floor(rule.limit / 10));
+  // A small burst: every request of the burst is taken from the steady rate, so a long job (a bulk
+  // revoke of hundreds) runs close to the documented rate; a burst of a tenth cost it ~8 %.
+  const capacity = Math.max(1, Math.floor(rule.limit / 50));
   return { capacity, perMs: (rule.limit - capacity) / (rule.windowMs + marginMs) };
 }
 

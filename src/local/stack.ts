@@ -11,6 +11,8 @@ import { withDoor } from '../slack/door.js';
 import { JOB_BUDGET_MS } from '../handlers/batch.js';
 import type { Log } from '../core/ports.js';
 import type { Telemetry } from '../core/telemetry.js';
+import type { RateRule } from '../core/rate-limit.js';
+import type { ProviderType } from '../core/token.js';
 import type { JobRunner } from '../worker/job-runner.js';
 import { dynamoStores, type Stores } from '../store/dynamo-store.js';
 import { DynamoRateLimiter } from '../store/rate-buckets.js';
@@ -60,6 +62,18 @@ export interface LocalStackOptions {
   leakPolicy?: AppConfig['incident']['leakPolicy'];
   /** What happens to a deactivated user's tokens. @default ask (a card to security) */
   onDeactivation?: AppConfig['incident']['onDeactivation'];
+  /** The documented rate limits the shared limiter keeps (tests and the bench scale windows down). */
+  rateRules?: Record<ProviderType, readonly RateRule[]>;
+  /** Scales the simulators' own rate-limit windows (Cobalt enforces its documented one). @default 1 */
+  simWindowScale?: number;
+  /** The limiter's margin per window for clock skew, ms. @default 250 */
+  rateMarginMs?: number;
+  /** Workers sharing the queue (each with its own adapters and limiter cache, one table). @default 1 */
+  workers?: number;
+  /** Jobs the in-process queue runs at once. @default 8 */
+  concurrency?: number;
+  /** How long a bulk job's worker holds a token before another may take it over, ms. @default 60000 */
+  bulkLeaseMs?: number;
 }
 
 /** The running local stack: the real app with local edges. */
@@ -84,6 +98,7 @@ const quiet: Log = { info: () => undefined, warn: () => undefined, error: () => 
 /** Starts the five provider simulators (Triton with two connections) and returns their connections. */
 async function startSimulators(
   demo: boolean,
+  windowScale = 1,
 ): Promise<{ sims: Record<string, ProviderSimulator>; connections: ConnectionConfig[] }> {
   const started = await Promise.all([
     startTritonSimulator({ demo }).then((s) => ['triton:prod', s] as const),
@@ -92,7 +107,7 @@ async function startSimulators(
     startVectorchartsSimulator({ demo, fingerprintKey: LOCAL.fingerprintKey }).then(
       (s) => ['vectorcharts:default', s] as const,
     ),
-    startCobaltSimulator({ demo }).then((s) => ['cobalt:default', s] as const),
+    startCobaltSimulator({ demo, rateWindowMs: 60_000 * windowScale }).then((s) => ['cobalt:default', s] as const),
     startVaultoroSimulator({ demo }).then((s) => ['vaultoro:default', s] as const),
   ]);
   const sims = Object.fromEntries(started);
@@ -111,7 +126,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const log = options.log ?? quiet;
   const [dynamo, { sims, connections }] = await Promise.all([
     startLocalDynamo({ path: options.dataDir }),
-    startSimulators(options.demo ?? true),
+    startSimulators(options.demo ?? true, options.simWindowScale),
   ]);
   const channels = [
     { id: LOCAL.channels.general, name: 'general' },
@@ -155,25 +170,46 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const slack: SlackSecrets = { signingSecret: LOCAL.signingSecret, botToken: LOCAL.botToken };
   const queue = new InProcessQueue({
     delayScale: options.delayScale ?? 1,
+    ...(options.concurrency ? { concurrency: options.concurrency } : {}),
     ...(options.queueDir ? { journalDir: options.queueDir } : {}),
   });
   const db = documentClient({ tableName: dynamo.tableName, endpoint: dynamo.endpoint });
   const stores = dynamoStores(db, dynamo.tableName);
-  const rateGates = new DynamoRateLimiter(db, dynamo.tableName).gates;
-  const { runner } = composeWorker({
-    config,
-    slack,
-    fingerprintKey: LOCAL.fingerprintKey,
-    stores,
-    queue,
-    resolveCredentials: credentialResolver(),
-    log,
-    telemetry: options.telemetry,
-    adapterDeps: { rateGates, ...(options.retry ? { retry: options.retry } : {}) },
-  });
+  const limiter = (): DynamoRateLimiter =>
+    new DynamoRateLimiter(db, dynamo.tableName, {
+      ...(options.rateRules ? { rules: options.rateRules } : {}),
+      ...(options.rateMarginMs !== undefined ? { marginMs: options.rateMarginMs } : {}),
+    });
+  const rateGates = limiter().gates;
+  const runners = Array.from(
+    { length: options.workers ?? 1 },
+    (_, i) =>
+      composeWorker({
+        config,
+        slack,
+        fingerprintKey: LOCAL.fingerprintKey,
+        stores,
+        queue,
+        resolveCredentials: credentialResolver(),
+        log,
+        telemetry: options.telemetry,
+        adapterDeps: {
+          rateGates: i === 0 ? rateGates : limiter().gates,
+          ...(options.retry ? { retry: options.retry } : {}),
+        },
+        ...(options.bulkLeaseMs ? { bulkLeaseMs: options.bulkLeaseMs } : {}),
+      }).runner,
+  );
+  const runner = runners[0] as JobRunner;
   // Each job gets the time budget the Lambda worker gives it (a create waits out a short Retry-After).
   // A job its crashed predecessor had started is answered now: run again when safe, else "interrupted".
-  queue.consume((job, { recovered }) => runner.run(job, Date.now() + JOB_BUDGET_MS, { previousRunDied: recovered }));
+  // Several workers take turns, as Lambda instances share an SQS queue.
+  let turn = 0;
+  queue.consume((job, { recovered }) =>
+    (runners[turn++ % runners.length] as JobRunner).run(job, Date.now() + JOB_BUDGET_MS, {
+      previousRunDied: recovered,
+    }),
+  );
   const receiver = new AwsLambdaReceiver({ signingSecret: slack.signingSecret, logLevel: LogLevel.ERROR });
   const directoryBudgetMs = options.directoryBudgetMs;
   const fingerprintKey = async (): Promise<string> => LOCAL.fingerprintKey;

@@ -1,5 +1,6 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import { buttonsListener } from './listeners/buttons.js';
+import { registerBulkModal } from './listeners/bulk.js';
 import { createModalListener } from './listeners/create-modal.js';
 import { ingressKit, type IngressDeps } from './listeners/kit.js';
 import { slashCommandListener } from './listeners/slash-command.js';
@@ -19,6 +20,7 @@ export function registerListeners(app: App, deps: IngressDeps): void {
   const buttons = buttonsListener(kit);
   app.action<BlockAction<ButtonAction>>({ type: 'block_actions', action_id: buttons.ids }, buttons.listener);
   app.view(CREATE_MODAL_CALLBACK_ID, createModalListener(kit));
+  registerBulkModal(app, kit);
   // The form's provider select, the deny-reason modal and the Home tab.
   registerInteractions(app, fromIngressKit(kit));
   // `/token leaked`'s form, user_change (offboarding) and the offboarding card.

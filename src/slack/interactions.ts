@@ -14,7 +14,7 @@ import type { Command } from '../commands/command.js';
 import { parseCommand } from '../commands/grammar.js';
 import type { Job, JobOrigin } from '../commands/job.js';
 import { needsApproval, type PolicyDoc } from '../core/policy.js';
-import { parseRef, type Ref } from '../core/ref.js';
+import type { Ref } from '../core/ref.js';
 import type { ProviderType } from '../core/token.js';
 import {
   CREATE_FORM,
@@ -29,6 +29,7 @@ import {
 } from './views.js';
 import { message, section } from './views/blocks.js';
 import { newCorrelationId, type IngressKit } from './listeners/kit.js';
+import { BAD_FORM, BadValueError, approvalButton, denyFormMeta, refButton, textButton } from './listeners/values.js';
 
 /** What the interactions share with the ingress: its policy checks, queue and helpers. */
 export interface InteractionKit {
@@ -59,8 +60,6 @@ export function fromIngressKit(kit: IngressKit): InteractionKit {
 /** A button handler's arguments. */
 export type ButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
 
-const CANT_CONFIRM = 'Slack could not confirm who you are; try again in a moment.';
-
 /** The create form's targets: connections of providers that can create, on which the person may create. */
 export function createTargets(kit: InteractionKit, mayCreate: Set<ProviderType>): CreateTarget[] {
   return kit.connections
@@ -89,8 +88,9 @@ function originOf(body: BlockAction, replaceOriginal: boolean): JobOrigin {
 /** Checks, audits a refusal, and queues a command started by a click; says why when refused. */
 async function runClicked(kit: InteractionKit, a: ButtonArgs, command: Command, origin: JobOrigin): Promise<void> {
   const correlationId = kit.newCorrelationId();
-  const refusal = await kit.refusalOf(origin.userId, origin.teamId, command).catch(() => CANT_CONFIRM);
+  const refusal = await kit.refusalOf(origin.userId, origin.teamId, command);
   if (refusal) {
+    // Audited first: a failing reply must not lose the record of the refusal.
     await kit.auditRefusal(origin, correlationId, command, refusal).catch(() => undefined);
     if (origin.responseUrl) {
       await a.respond({
@@ -115,7 +115,7 @@ async function runClicked(kit: InteractionKit, a: ButtonArgs, command: Command, 
 export function interactionButtons(kit: InteractionKit): Record<string, (a: ButtonArgs) => Promise<void>> {
   const page = async (a: ButtonArgs): Promise<void> => {
     const cursor = decodeListCursor(a.action.value);
-    if (!cursor) return;
+    if (!cursor) throw new BadValueError('button value');
     const command: Command = { name: 'list', ...cursor };
     await runClicked(kit, a, command, originOf(a.body, true));
   };
@@ -123,15 +123,13 @@ export function interactionButtons(kit: InteractionKit): Record<string, (a: Butt
     list_page_next: page,
     list_page_prev: page,
     async rotate_request(a) {
-      const { ref } = JSON.parse(a.action.value ?? '{}') as { ref?: string };
-      const command: Command = { name: 'rotate', ref: await kit.hashed(parseRef(ref ?? '')) };
+      const command: Command = { name: 'rotate', ref: await kit.hashed(refButton(a.action.value).ref) };
       await runClicked(kit, a, command, originOf(a.body, true));
     },
     async create_duplicate(a) {
-      const { text } = JSON.parse(a.action.value ?? '{}') as { text?: string };
       // The button carries the command as text: it is parsed like anything typed, nothing more.
-      const parsed = parseCommand(text ?? '');
-      if (!parsed.ok || parsed.command.name !== 'create') return;
+      const parsed = parseCommand(textButton(a.action.value));
+      if (!parsed.ok || parsed.command.name !== 'create') throw new BadValueError('button value');
       await runClicked(kit, a, { ...parsed.command, allowDuplicate: true }, originOf(a.body, true));
     },
     async create_cancel({ respond }) {
@@ -147,7 +145,7 @@ export function interactionButtons(kit: InteractionKit): Record<string, (a: Butt
         body.container?.type === 'message'
           ? { channel: body.channel?.id ?? '', ts: body.message?.ts ?? '' }
           : undefined;
-      const meta = JSON.stringify({ approvalId: action.value ?? '', ...(card?.ts ? { card } : {}) });
+      const meta = JSON.stringify({ approvalId: approvalButton(action.value), ...(card?.ts ? { card } : {}) });
       const what = body.message?.text ?? 'this request';
       await client.views.open({
         trigger_id: body.trigger_id,
@@ -193,10 +191,12 @@ export function registerInteractions(app: App, kit: InteractionKit): void {
   app.view(DENY_MODAL_CALLBACK_ID, async ({ ack, body, view }) => {
     const reason = view.state.values['reason']?.['value']?.value?.trim() ?? '';
     if (reason.length < 3) return ack({ response_action: 'errors', errors: { reason: 'Say in a few words why.' } });
-    const meta = JSON.parse(view.private_metadata || '{}') as {
-      approvalId?: string;
-      card?: { channel: string; ts: string };
-    };
+    let meta: ReturnType<typeof denyFormMeta>;
+    try {
+      meta = denyFormMeta(view.private_metadata);
+    } catch {
+      return ack({ response_action: 'errors', errors: { reason: BAD_FORM } });
+    }
     await kit.enqueue({
       id: `deny-${view.id}`,
       correlationId: kit.newCorrelationId(),
@@ -209,7 +209,7 @@ export function registerInteractions(app: App, kit: InteractionKit): void {
         inDm: true,
       },
       kind: 'approval',
-      approvalId: meta.approvalId ?? '',
+      approvalId: meta.approvalId,
       decision: 'denied',
       note: reason.slice(0, 500),
     });

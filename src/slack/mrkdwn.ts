@@ -1,6 +1,7 @@
 // Slack mrkdwn helpers. `&`, `<` and `>` are Slack's only control characters: every mention, broadcast
 // (`<!channel>`) and link is written inside `<…>`, so escaping these three neutralises injection.
 
+import { OWNER_MARK } from '../core/policy.js';
 import { printable } from '../core/text.js';
 
 const ELLIPSIS = '…';
@@ -82,4 +83,14 @@ export function slackDate(iso: string | null | undefined, missing = 'unknown'): 
   const dateOnly = new Date(t).toISOString().endsWith('T00:00:00.000Z');
   const format = dateOnly ? '{date_short_pretty}' : '{date_short_pretty} at {time}';
   return `<!date^${Math.floor(t / 1000)}^${format}|${shortTime(iso)}>`;
+}
+
+const OWNER_MENTION = new RegExp(`(${OWNER_MARK})&lt;@([UW][A-Z0-9]{1,20})&gt;`, 'g');
+
+/**
+ * Escaped refusal text with the token owner's mention kept (`minted for <@U…>`, written by the policy):
+ * only that phrase becomes a mention, so a mention typed into a command never pings anyone.
+ */
+export function withOwnerMention(escaped: string): string {
+  return escaped.replace(OWNER_MENTION, '$1<@$2>');
 }

@@ -136,6 +136,24 @@ export class SlackOutput implements Notifier<View> {
     return res.channel && res.ts ? { channel: res.channel, ts: res.ts } : undefined;
   }
 
+  /** Posts a message to update later: in a channel, or in a person's DM with the bot. */
+  async postMessage(
+    where: { channel: string } | { user: string },
+    view: View,
+    threadTs?: string,
+  ): Promise<{ channel: string; ts: string } | undefined> {
+    const channel = 'channel' in where ? where.channel : await this.#dm(where.user);
+    const res = await this.client.chat.postMessage({
+      channel,
+      text: view.text,
+      blocks: slackBlocks(view),
+      unfurl_links: false,
+      unfurl_media: false,
+      ...(threadTs ? { thread_ts: threadTs } : {}),
+    });
+    return res.channel && res.ts ? { channel: res.channel, ts: res.ts } : undefined;
+  }
+
   /** Replaces a message the bot posted, in place (an approval card once decided). */
   async updateMessage(channel: string, ts: string, view: View): Promise<void> {
     await this.client.chat.update({ channel, ts, text: view.text, blocks: slackBlocks(view) });

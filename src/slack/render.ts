@@ -1,3 +1,4 @@
+import { bulkPreviewView } from './views/bulk.js';
 import type { Reply } from '../commands/reply.js';
 import {
   auditListView,
@@ -87,6 +88,8 @@ export function renderReply(reply: Reply, correlationId: string): View {
       return pendingApprovalView(reply.summary, reply.approvalsChannel);
     case 'duplicate_name':
       return duplicateNameView(reply);
+    case 'bulk_preview':
+      return bulkPreviewView(reply);
     case 'refused':
       return errorView(reply.message);
     case 'not_found':

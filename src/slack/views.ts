@@ -46,3 +46,4 @@ export {
 } from './views/approval.js';
 export { EXPIRING_DAYS, homeView, type HomeView } from './views/home.js';
 export { expiryReminderView, requestDeniedView, staleReportView } from './views/notices.js';
+export { orphanNoticeView } from './views/orphans.js';

@@ -2,25 +2,37 @@ import {
   BatchWriteCommand,
   GetCommand,
   PutCommand,
+  QueryCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import type { BulkItem, BulkItemState, BulkJob, BulkStatus } from '../core/bulk.js';
+import type { BulkItem, BulkItemState, BulkJob, BulkJobStore, BulkStatus, BulkTally, ItemClaim } from '../core/bulk.js';
 import { guarded, isConditionFailure, queryAll, strip } from './dynamo-util.js';
 import { ttlIn } from './table.js';
 
-/** How a claim on one token of a bulk job went. */
-export type ItemClaim =
-  /** Run it now. */
-  | 'claimed'
-  /** Another worker holds it (its lease runs). */
-  | 'busy'
-  /** It already ended (a redelivered message). */
-  | 'finished'
-  /** The job was stopped before this token started: it was marked cancelled. */
-  | 'cancelled'
-  /** Too many attempts died mid-way: it was marked failed. */
-  | 'exhausted';
+/**
+ * How a claim on one token went: `claimed` run it now · `busy` another worker holds it (its lease runs)
+ * · `finished` it already ended (a redelivered message) · `cancelled` the job was stopped before it
+ * started · `exhausted` too many attempts died mid-way: it was marked failed.
+ */
+export type { ItemClaim } from '../core/bulk.js';
+
+/** The tally's attributes on the job item, one per final state (atomic ADDs). */
+const TALLY_KEYS = ['revoked', 'not_found', 'failed', 'cancelled'] as const;
+const tallyAttr = (k: string): string => `n_${k}`;
+
+/** A stored job item as a BulkJob: its flat tally attributes become `counts`. */
+function jobOf(item: Record<string, unknown>): BulkJob {
+  const job = strip<BulkJob & Record<string, unknown>>(item);
+  const counts: BulkTally = {};
+  for (const k of TALLY_KEYS) {
+    const v = job[tallyAttr(k)];
+    delete job[tallyAttr(k)];
+    if (typeof v === 'number') counts[k] = v;
+  }
+  delete job['progressAt'];
+  return { ...job, counts };
+}
 
 const KEEP_S = 90 * 86_400; // bulk jobs are kept 90 days, like their audit trail's notices
 
@@ -29,7 +41,7 @@ const KEEP_S = 90 * 86_400; // bulk jobs are kept 90 days, like their audit trai
  * (dynalite has none): every transition is a conditional write on one item, so a redelivered or
  * concurrent message can never revoke twice or count twice.
  */
-export class DynamoBulkJobs {
+export class DynamoBulkJobs implements BulkJobStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly table: string,
@@ -58,14 +70,60 @@ export class DynamoBulkJobs {
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
+      // The person's own list of jobs (the Home tab): a small pointer under their id.
+      await this.db.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: {
+            pk: `BULKBY#${job.actor}`,
+            sk: `${job.createdAt}#${job.id}`,
+            id: job.id,
+            ttl: ttlIn(7 * 86_400, this.now()),
+          },
+        }),
+      );
     });
+  }
+
+  async byActor(actor: string, limit = 5): Promise<BulkJob[]> {
+    const res = await guarded('read the bulk jobs', () =>
+      this.db.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :p',
+          ExpressionAttributeValues: { ':p': `BULKBY#${actor}` },
+          ScanIndexForward: false,
+          Limit: limit,
+        }),
+      ),
+    );
+    const ids = (res.Items ?? []).map((i) => String(i['id']));
+    const jobs = await Promise.all(ids.map((id) => this.get(id)));
+    return jobs.filter((j): j is BulkJob => j !== undefined);
+  }
+
+  async tally(id: string, state: keyof BulkTally, n = 1): Promise<BulkJob | undefined> {
+    const res = await guarded('update the bulk job', () =>
+      this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: pk(id), sk: 'J' },
+          UpdateExpression: 'ADD #n :n',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: { '#n': tallyAttr(state) },
+          ExpressionAttributeValues: { ':n': n },
+          ReturnValues: 'ALL_NEW',
+        }),
+      ),
+    );
+    return res.Attributes ? jobOf(res.Attributes) : undefined;
   }
 
   async get(id: string): Promise<BulkJob | undefined> {
     const res = await guarded('read the bulk job', () =>
       this.db.send(new GetCommand({ TableName: this.table, Key: { pk: pk(id), sk: 'J' }, ConsistentRead: true })),
     );
-    return res.Item ? strip<BulkJob>(res.Item) : undefined;
+    return res.Item ? jobOf(res.Item) : undefined;
   }
 
   /** Every token of a job, in REF order. */
@@ -112,7 +170,7 @@ export class DynamoBulkJobs {
   }
 
   /** Sets fields that are not part of the status machine (the progress message, the fan-out flag). */
-  async annotate(id: string, set: Pick<Partial<BulkJob>, 'messageTs' | 'fannedOut'>): Promise<void> {
+  async annotate(id: string, set: Pick<Partial<BulkJob>, 'messageTs' | 'fannedOut' | 'channelId'>): Promise<void> {
     const keys = Object.keys(set);
     if (keys.length === 0) return;
     await guarded('update the bulk job', () =>
@@ -139,8 +197,7 @@ export class DynamoBulkJobs {
     maxAttempts: number,
   ): Promise<{ claim: ItemClaim; attempt: number; item?: BulkItem }> {
     const r = (claim: ItemClaim, attempt = 0, item?: BulkItem) => ({ claim, attempt, item });
-    const job = await this.get(id);
-    const item = await this.#item(id, ref);
+    const [job, item] = await Promise.all([this.get(id), this.#item(id, ref)]);
     if (!job || !item) return r('finished');
     if (item.state !== 'pending' && item.state !== 'running') return r('finished');
     const now = this.now();

@@ -2,6 +2,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Stores } from '../core/ports.js';
 import { DynamoApprovalStore } from './approvals.js';
 import { DynamoAuditStore } from './audit-store.js';
+import { DynamoBulkJobs } from './bulk-jobs.js';
 import { DynamoJobClaims } from './job-claims.js';
 import { DynamoTokenIndex } from './token-index.js';
 
@@ -20,5 +21,6 @@ export function dynamoStores(
     tokens: new DynamoTokenIndex(db, table),
     approvals: new DynamoApprovalStore(db, table),
     claims: new DynamoJobClaims(db, table),
+    bulk: new DynamoBulkJobs(db, table),
   };
 }

@@ -45,6 +45,8 @@ export interface RateLimiterOptions {
   maxWaitMs?: number;
   /** Rules per provider. @default PROVIDER_RATE_RULES */
   rules?: Record<ProviderType, readonly RateRule[]>;
+  /** Slack per window for clock skew between workers and network jitter, ms. @default 250 */
+  marginMs?: number;
   clock?: LimiterClock;
 }
 
@@ -56,6 +58,7 @@ export interface RateLimiterOptions {
  */
 export class DynamoRateLimiter {
   readonly #cache = new Map<string, BucketState>();
+  readonly #locks = new Map<string, Promise<void>>();
   readonly #o: Required<RateLimiterOptions>;
 
   constructor(
@@ -63,7 +66,7 @@ export class DynamoRateLimiter {
     private readonly table: string,
     options: RateLimiterOptions = {},
   ) {
-    this.#o = { maxWaitMs: 20_000, rules: PROVIDER_RATE_RULES, clock: realClock, ...options };
+    this.#o = { maxWaitMs: 20_000, rules: PROVIDER_RATE_RULES, marginMs: 250, clock: realClock, ...options };
   }
 
   /** The gate factory adapters use: undefined for providers with no documented limit. */
@@ -79,7 +82,7 @@ export class DynamoRateLimiter {
     return {
       acquire: async (method, signal) => {
         for (const rule of rules.filter((r) => ruleApplies(r, method))) {
-          const wait = await this.reserve(keyOf(rule), bucketFor(rule));
+          const wait = await this.reserve(keyOf(rule), bucketFor(rule, this.#o.marginMs));
           if (wait > this.#o.maxWaitMs)
             throw new RateLimitedError(
               `${PROVIDER_LABELS[provider]} is rate limiting tokenops (documented limit ${rule.limit} per ${rule.windowMs / 1000} s). Try again in ${Math.ceil(wait / 1000)} s.`,
@@ -101,6 +104,21 @@ export class DynamoRateLimiter {
    * Beyond `maxWaitMs` nothing is taken and the wait is returned, so the caller can give up.
    */
   async reserve(key: string, shape: BucketShape): Promise<number> {
+    // One reservation at a time per bucket in this process: concurrent ones would all write the same
+    // version and all but one re-read and retry (a round trip each). Other workers still race, safely.
+    const run = (this.#locks.get(key) ?? Promise.resolve()).then(() => this.#reserve(key, shape));
+    const tail = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.#locks.set(key, tail);
+    void tail.then(() => {
+      if (this.#locks.get(key) === tail) this.#locks.delete(key);
+    });
+    return run;
+  }
+
+  async #reserve(key: string, shape: BucketShape): Promise<number> {
     for (let attempt = 0; attempt < 50; attempt++) {
       const now = this.#o.clock.now();
       const state = this.#cache.get(key) ?? (await this.#read(key, shape, now));

@@ -28,6 +28,8 @@ export interface WorkerArgs {
   adapterDeps?: Partial<AdapterDeps>;
   /** Operational metrics; provider calls are reported through the adapters' HTTP clients. */
   telemetry?: Telemetry;
+  /** How long a bulk job's worker holds a token before another may take it over, ms. @default 60000 */
+  bulkLeaseMs?: number;
 }
 
 /** Builds the worker's job runner: adapters, stores, Slack output, all behind their ports. */
@@ -86,6 +88,9 @@ function workerDeps(args: WorkerArgs): JobRunnerDeps {
     queue: args.queue,
     log: args.log,
     reminderDays: config.expiryReminderDays,
+    auditChannel: config.slack.auditChannel,
+    bulkLeaseMs: args.bulkLeaseMs,
+    bulkConfirmThreshold: config.incident.bulkConfirmThreshold,
     telemetry: args.telemetry,
     incident: {
       leakPolicy: (provider) => config.incident.leakPolicy[provider] ?? config.incident.leakPolicy['*'] ?? 'propose',

@@ -46,11 +46,12 @@ export async function publishHome(
     );
     return 'home (no access)';
   }
-  const [own, pending, isApprover, isSecurity] = await Promise.all([
+  const [own, pending, isApprover, isSecurity, bulk] = await Promise.all([
     soft('Your tokens', deps.stores.tokens.byOwner(userId), []),
     soft('Approvals', deps.stores.approvals.pending(), []),
     may(ctx, 'approve'),
     may(ctx, 'audit'),
+    soft('Bulk revocations', deps.stores.bulk.byActor(userId), []),
   ]);
   const since = new Date(now.getTime() - AUDIT_DAYS * 86_400_000).toISOString();
   const audit = isSecurity ? await soft('Recent changes', deps.stores.audit.list({ since, limit: 10 }), []) : undefined;
@@ -66,6 +67,7 @@ export async function publishHome(
     toDecide: isApprover ? pending.filter((r) => r.requester !== userId) : undefined,
     audit,
     problems,
+    bulk: bulk.filter((j) => j.status === 'running' || j.status === 'stopping'),
   });
   await deps.output.publishHome(userId, view);
   return 'home published';

@@ -4,7 +4,8 @@ import { dropped } from '../core/dropped.js';
 import type { Log, Notifier } from '../core/ports.js';
 import { noTelemetry, type Telemetry } from '../core/telemetry.js';
 import { COMMAND_TRAITS } from '../commands/access.js';
-import type { Job, JobOf, JobQueue } from '../commands/job.js';
+import { BULK_KINDS, type Job, type JobOf, type JobQueue } from '../commands/job.js';
+import { BulkRunner, type BulkDeps } from './bulk-runner.js';
 import type { Reply } from '../commands/reply.js';
 import { errorReply, runCommand } from '../commands/run.js';
 import { decideApproval, requestApproval } from '../commands/use-cases/approval.js';
@@ -25,11 +26,13 @@ import { runScheduledTask } from './schedule.js';
 import { deliverSecretTo } from './secret-delivery.js';
 import { jobLabel, reportCommand } from './job-metrics.js';
 import { runIncidentJob, type IncidentPolicy } from './incident-jobs.js';
+import { reconcileOrphans } from './orphans.js';
 
 export type { Log } from '../core/ports.js';
 
 /** What the runner needs beyond the use cases' own dependencies. */
-export interface JobRunnerDeps extends UseCaseDeps {
+export interface JobRunnerDeps
+  extends UseCaseDeps, Partial<Pick<BulkDeps, 'bulkLeaseMs' | 'progressGapMs' | 'auditChannel'>> {
   output: Notifier<View>;
   queue: JobQueue;
   /** How long a claimed job is ours before a redelivery may take it over. @default 5 min */
@@ -85,14 +88,27 @@ export class RetryLater extends Error {}
 const INTERRUPTED =
   'An earlier attempt at this request was interrupted before it finished, so tokenops will not repeat it: it may have taken effect. Check `/token list` (and your DM with the bot) before trying again.';
 
+const INTERRUPTED_SETTLED =
+  'This request was interrupted before it finished, so tokenops will not repeat it. Your DM with the bot says what was left behind and what tokenops did about it.';
+
+/**
+ * How long a claimed job is its worker's. It must outlast any run (the worker Lambda's timeout, 60 s):
+ * then a live run always holds its claim, and a redelivered message (SQS visibility timeout, 6 min)
+ * finds the job done, or its lease lapsed with the run dead — never a run still going.
+ */
+export const DEFAULT_LEASE_MS = 300_000;
+
 /** Runs jobs from the queue: each acts once, answers the requester and posts its audit notices. */
 export class JobRunner {
   readonly #notices: AuditNotices;
 
   readonly #telemetry: Telemetry;
 
+  readonly #bulk: BulkRunner;
+
   constructor(private readonly deps: JobRunnerDeps) {
     this.#notices = new AuditNotices(deps);
+    this.#bulk = new BulkRunner(deps);
     this.#telemetry = deps.telemetry ?? noTelemetry;
   }
 
@@ -119,10 +135,15 @@ export class JobRunner {
   }
 
   async #run(job: Job, previousRunDied: boolean): Promise<void> {
+    // A bulk job's messages are made idempotent by the job's own conditional writes (item leases).
+    if (BULK_KINDS.includes(job.kind)) {
+      await this.#bulk.run(job as JobOf<'bulk_item'>);
+      return;
+    }
     const log = this.#log(job);
     const claims = this.deps.stores.claims;
     const claim = await claims
-      .claim(job.id, this.deps.leaseMs ?? 300_000, { takeover: safeToRepeat(job), ownerDied: previousRunDied })
+      .claim(job.id, this.deps.leaseMs ?? DEFAULT_LEASE_MS, { takeover: safeToRepeat(job), ownerDied: previousRunDied })
       .catch((err: unknown) => {
         log.error('job claim failed', { error: (err as Error).name });
         return 'unavailable' as const;
@@ -163,12 +184,30 @@ export class JobRunner {
     return { kind: 'error', code: 'audit_unavailable', message: DECISION_NOT_RECORDED };
   }
 
-  /** An earlier run of a job that mints died mid-way: say so rather than risk a second token. */
+  /**
+   * Settles interrupted mints (all of them, or one job's) and tells each requester and the audit
+   * channel. Never throws: a failed sweep is retried by the next lease lapse or schedule.
+   */
+  async #sweep(job: Job, correlationId?: string): Promise<number> {
+    const log = this.#log(job);
+    const leaseMs = this.deps.leaseMs ?? DEFAULT_LEASE_MS;
+    return reconcileOrphans(this.deps, this.#notices, { job, leaseMs, correlationId, log }).catch((err: unknown) => {
+      log.error('orphan sweep failed', { error: (err as Error).name });
+      return 0;
+    });
+  }
+
+  /**
+   * An earlier run of a job that mints died mid-way: never run it again (no second token). Its orphan,
+   * if the provider call got through, is found and revoked now, and the requester hears how it ended.
+   */
   async #interrupted(job: Job): Promise<void> {
     const log = this.#log(job);
     log.warn('interrupted job not repeated');
+    const settled = job.kind === 'command' ? await this.#sweep(job, job.correlationId) : 0;
+    const message = settled > 0 ? INTERRUPTED_SETTLED : INTERRUPTED;
     if (job.kind === 'command' || job.kind === 'approval')
-      await this.#reply(job, { kind: 'error', code: 'conflict', message: INTERRUPTED });
+      await this.#reply(job, { kind: 'error', code: 'conflict', message });
     await this.deps.stores.claims.complete(job.id, 'interrupted').catch(dropped(log, 'job claim completion'));
   }
 
@@ -187,11 +226,16 @@ export class JobRunner {
         return outcome;
       }
       case 'schedule': {
+        if (job.task === 'orphan_sweep') return `settled ${await this.#sweep(job)}`;
         const deps = { ...this.deps, reminderDays: this.deps.reminderDays ?? 14 };
         const done = await runScheduledTask(deps, job.task, this.#log(job), this.deps.now?.());
         this.#telemetry.job(job.task, 'ok');
         return done;
       }
+      case 'bulk_start':
+      case 'bulk_item':
+      case 'bulk_stop':
+        return this.#bulk.run(job);
       case 'home':
         return publishHome(this.deps, this.#context(job), job);
       case 'leak_report':
@@ -206,8 +250,8 @@ export class JobRunner {
 
   /** The use case context of a job: its actor, and secrets delivered to the requester only. */
   #context(job: Job): UseCaseContext {
-    const { userId, teamId } = job.origin;
-    const actor = { userId, teamId, correlationId: job.correlationId };
+    const { userId, teamId, channelId } = job.origin;
+    const actor = { userId, teamId, channelId, correlationId: job.correlationId };
     if (job.kind !== 'command')
       return new UseCaseContext(this.deps, actor, async () => {
         throw new TokenOpsError('internal', `${job.kind} jobs deliver no secrets`);

@@ -6,6 +6,9 @@ import { expiryReminderView, staleReportView, type View } from '../slack/views.j
 /** The daily tasks the schedule queues. */
 export type ScheduledTask = 'expiry_reminders' | 'stale_report';
 
+/** Every scheduled task, the orphan sweep included (the runner runs that one itself: it needs the providers). */
+export type AnyScheduledTask = ScheduledTask | 'orphan_sweep';
+
 /** A token unrotated this long is reported as stale. */
 const STALE_DAYS = 90;
 

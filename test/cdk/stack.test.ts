@@ -267,7 +267,13 @@ describe('tokenops stack IAM', () => {
       {
         Sid: 'MainTableReadWrite',
         Effect: 'Allow',
-        Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
+        Action: [
+          'dynamodb:GetItem',
+          'dynamodb:PutItem',
+          'dynamodb:UpdateItem',
+          'dynamodb:Query',
+          'dynamodb:BatchWriteItem',
+        ],
         Resource: ref(data.table.tableArn),
       },
       {

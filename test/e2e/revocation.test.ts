@@ -160,7 +160,7 @@ describe('revocation you can trust, end to end (signed requests → worker → s
       expect((await run(s, ALICE, `rotate ${mine}`)).replies.join('\n')).toMatch(/Rotated/);
       const before = deliveredSecrets(s).length;
       const r = await run(s, ALICE, `rotate ${theirs}`);
-      expect(r.replies.join('\n')).toMatch(/Not allowed: this token belongs to someone else/);
+      expect(r.replies.join('\n')).toMatch(/Not allowed: this token belongs to someone else \(minted for <@U0SAM>\)/);
       expect(deliveredSecrets(s).length).toBe(before);
     });
 

@@ -36,6 +36,15 @@ export class RecordingNotifier implements Notifier<View> {
   async notifyUser(userId: string, view: View): Promise<void> {
     this.notices.push({ userId, view });
   }
+  readonly posts: { where: { channel: string } | { user: string }; view: View; threadTs?: string | undefined }[] = [];
+  async postMessage(
+    where: { channel: string } | { user: string },
+    view: View,
+    threadTs?: string,
+  ): Promise<{ channel: string; ts: string }> {
+    this.posts.push({ where, view, threadTs });
+    return { channel: 'channel' in where ? where.channel : `D${where.user}`, ts: `${this.posts.length}.000200` };
+  }
   async updateMessage(channel: string, ts: string, view: View): Promise<void> {
     this.updates.push({ channel, ts, view });
   }

@@ -19,6 +19,8 @@ export interface UseCaseDeps {
   /** Where dropped best-effort failures are logged (by error name and correlation id only). */
   log: Log;
   now?: () => Date;
+  /** Bulk revocations of more tokens than this are confirmed by typing their number. @default 10 */
+  bulkConfirmThreshold?: number | undefined;
 }
 
 /** Who runs this use case and how to reach them. */
@@ -26,6 +28,8 @@ export interface Actor {
   userId: string;
   teamId: string;
   correlationId: string;
+  /** The channel the request came from (a bulk job's progress message goes there). */
+  channelId?: string | undefined;
   /** Set when a second person approved the request. */
   approvedBy?: string | undefined;
 }

@@ -31,6 +31,8 @@ export interface CobaltSimulatorOptions {
   refreshKeepsId?: boolean;
   /** Per-user fixed-window limits per 60 s. @default { get: 100, mutate: 20 } */
   rateLimits?: { get: number; mutate: number };
+  /** The rate-limit window, ms (the bench scales it down with the limiter's). @default 60000 */
+  rateWindowMs?: number;
   /** 'real' gives the pre-2024 behaviour: the real last 4 characters instead of "redacted". @default 'redacted' */
   lastCharacters?: 'redacted' | 'real';
   /**
@@ -103,8 +105,8 @@ class CobaltState {
   constructor(readonly options: CobaltSimulatorOptions) {
     this.limits = options.rateLimits ?? { get: 100, mutate: 20 };
     this.limiters = {
-      get: new FixedWindowLimiter(this.limits.get, WINDOW_MS),
-      mutate: new FixedWindowLimiter(this.limits.mutate, WINDOW_MS),
+      get: new FixedWindowLimiter(this.limits.get, options.rateWindowMs ?? WINDOW_MS),
+      mutate: new FixedWindowLimiter(this.limits.mutate, options.rateWindowMs ?? WINDOW_MS),
     };
     this.management = this.add('tokenops (management)');
   }

@@ -2,9 +2,11 @@ import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewar
 import type { Command } from '../../commands/command.js';
 import { approvalJob, commandJob, type JobOrigin } from '../../commands/job.js';
 import { dropped } from '../../core/dropped.js';
-import { parseRef, printRef } from '../../core/ref.js';
+import { printRef } from '../../core/ref.js';
 import { fromIngressKit, interactionButtons } from '../interactions.js';
-import { confirmRevokeView, errorView, revokeKeptView } from '../views.js';
+import { confirmRevokeView, errorView, revokeKeptView, type View } from '../views.js';
+import { bulkButtons } from './bulk.js';
+import { BAD_BUTTON, BadValueError, approvalButton, refButton } from './values.js';
 import { QUEUE_DOWN, nextCorrelationId, type IngressKit } from './kit.js';
 
 /** What a button listener gets from Bolt. */
@@ -22,33 +24,35 @@ function originOf(body: BlockAction, replaceOriginal = false): JobOrigin {
   };
 }
 
+/** Audits a refused click, then tells the person: the audit never waits on (or is lost with) the reply. */
+async function refuseClick(
+  kit: IngressKit,
+  a: ButtonArgs,
+  refused: { origin: JobOrigin; correlationId: string; command: Command; refusal: string; replace: boolean },
+): Promise<void> {
+  await kit.auditRefusal(refused.origin, refused.correlationId, refused.command, refused.refusal);
+  const view = errorView(`Not allowed: ${refused.refusal}`);
+  await a.respond({ response_type: 'ephemeral', replace_original: refused.replace, ...view } as never);
+}
+
 /** Every button, by action id. */
 export function buttonHandlers(kit: IngressKit): Record<string, (a: ButtonArgs) => Promise<void>> {
   const decide =
     (decision: 'approved' | 'denied') =>
     async ({ body, action }: ButtonArgs): Promise<void> => {
+      const approvalId = approvalButton(action.value);
       const head = { id: body.trigger_id, correlationId: nextCorrelationId(kit), origin: originOf(body) };
-      await kit.enqueue(approvalJob(head, action.value ?? '', decision));
+      await kit.enqueue(approvalJob(head, approvalId, decision));
     };
   return {
-    async revoke_confirm({ body, action, respond }) {
+    async revoke_confirm(a) {
       const correlationId = nextCorrelationId(kit);
-      const origin = originOf(body, true);
-      const { ref: refText, reason } = JSON.parse(action.value ?? '{}') as { ref?: string; reason?: string };
-      const ref = await kit.hashed(parseRef(refText ?? ''));
-      const command: Command = { name: 'revoke', ref, reason };
-      const refusal = await kit
-        .refusalOf(origin.userId, origin.teamId, command)
-        .catch(() => 'Slack could not confirm who you are.');
-      if (refusal) {
-        await respond({
-          response_type: 'ephemeral',
-          replace_original: true,
-          ...errorView(`Not allowed: ${refusal}`),
-        } as never);
-        return kit.auditRefusal(origin, correlationId, command, refusal);
-      }
-      await kit.enqueue(commandJob({ id: body.trigger_id, correlationId, origin }, command));
+      const origin = originOf(a.body, true);
+      const { ref: parsed, reason } = refButton(a.action.value);
+      const command: Command = { name: 'revoke', ref: await kit.hashed(parsed), reason };
+      const refusal = await kit.refusalOf(origin.userId, origin.teamId, command);
+      if (refusal) return refuseClick(kit, a, { origin, correlationId, command, refusal, replace: true });
+      await kit.enqueue(commandJob({ id: a.body.trigger_id, correlationId, origin }, command));
     },
     async revoke_cancel({ action, respond }) {
       // The prompt becomes what happened: nothing. No live buttons are left behind.
@@ -56,20 +60,33 @@ export function buttonHandlers(kit: IngressKit): Record<string, (a: ButtonArgs) 
       await respond({ response_type: 'ephemeral', replace_original: true, ...view } as never);
     },
     async revoke_request({ body, action, respond }) {
-      const { ref } = JSON.parse(action.value ?? '{}') as { ref?: string };
-      const parsed = await kit.hashed(parseRef(ref ?? ''));
+      const parsed = await kit.hashed(refButton(action.value).ref);
       const teamId = body.user.team_id ?? body.team?.id ?? '';
-      const refusal = await kit
-        .refusalOf(body.user.id, teamId, { name: 'revoke', ref: parsed })
-        .catch(() => 'Slack could not confirm who you are.');
+      const refusal = await kit.refusalOf(body.user.id, teamId, { name: 'revoke', ref: parsed });
       // The message that offered Revoke turns into the confirmation, then into the outcome.
       const view = refusal ? errorView(`Not allowed: ${refusal}`) : confirmRevokeView(printRef(parsed));
       await respond({ response_type: 'ephemeral', replace_original: !refusal, ...view } as never);
     },
     approval_approve: decide('approved'),
+    // Compromise mode: confirm (button or typed), cancel the preview, stop a running job.
+    ...bulkButtons(kit),
     // Deny (a reason modal first), paging, Rotate, "create another", Home refresh.
     ...interactionButtons(fromIngressKit(kit)),
   };
+}
+
+/** The answer to a click that failed after its ack: junk data, or the queue not taking the job. */
+function failedClickView(kit: IngressKit, a: ButtonArgs, err: unknown): View {
+  const correlationId = nextCorrelationId(kit);
+  const { log } = kit.deps;
+  const fields = { actionId: a.action.action_id, user: a.body.user?.id, correlationId };
+  if (err instanceof BadValueError) {
+    // Forged or stale: worth a WARN (someone may be probing), never an ERROR alarm.
+    log.warn('button value refused', { ...fields, what: err.what });
+    return errorView(BAD_BUTTON);
+  }
+  log.error('button failed', { ...fields, error: (err as Error).name });
+  return errorView(QUEUE_DOWN, { correlationId });
 }
 
 /**
@@ -84,13 +101,10 @@ export function buttonsListener(kit: IngressKit): { ids: RegExp; listener: (args
     try {
       await handlers[args.action.action_id]?.(args);
     } catch (err) {
-      const correlationId = nextCorrelationId(kit);
-      const { log } = kit.deps;
-      log.error('button failed', { actionId: args.action.action_id, correlationId, error: (err as Error).name });
-      const view = errorView(QUEUE_DOWN, { correlationId });
+      const view = failedClickView(kit, args, err);
       await args
         .respond({ response_type: 'ephemeral', replace_original: false, ...view } as never)
-        .catch(dropped(log, 'button failure notice', correlationId));
+        .catch(dropped(kit.deps.log, 'button failure notice', args.body.trigger_id));
     }
   };
   return { ids, listener };

@@ -2,6 +2,7 @@ import type { AllMiddlewareArgs, SlackViewMiddlewareArgs } from '@slack/bolt';
 import { commandJob, type JobOrigin } from '../../commands/job.js';
 import { commandFromModal, modalValues } from '../modal-submission.js';
 import { QUEUE_DOWN, nextCorrelationId, type IngressKit } from './kit.js';
+import { BAD_FORM, createFormMeta } from './values.js';
 
 type ViewArgs = SlackViewMiddlewareArgs & AllMiddlewareArgs;
 
@@ -10,7 +11,13 @@ export function createModalListener(kit: IngressKit): (args: ViewArgs) => Promis
   return async ({ body, view, ack }) => {
     const result = commandFromModal(modalValues(view.state), new Date());
     if (!result.ok) return ack({ response_action: 'errors', errors: result.errors });
-    const meta = JSON.parse(view.private_metadata || '{}') as { channelId?: string; responseUrl?: string };
+    let meta: ReturnType<typeof createFormMeta>;
+    try {
+      meta = createFormMeta(view.private_metadata);
+    } catch {
+      kit.deps.log.warn('form metadata refused', { user: body.user.id, viewId: view.id });
+      return ack({ response_action: 'errors', errors: { target: BAD_FORM } });
+    }
     const origin: JobOrigin = {
       userId: body.user.id,
       teamId: body.user.team_id ?? body.team?.id ?? '',
@@ -19,9 +26,7 @@ export function createModalListener(kit: IngressKit): (args: ViewArgs) => Promis
     };
     const c = result.command;
     const correlationId = nextCorrelationId(kit);
-    const refusal = await kit
-      .refusalOf(origin.userId, origin.teamId, c)
-      .catch(() => 'Slack could not confirm who you are.');
+    const refusal = await kit.refusalOf(origin.userId, origin.teamId, c);
     if (refusal) {
       await kit.auditRefusal(origin, correlationId, c, refusal);
       return ack({ response_action: 'errors', errors: { target: `Not allowed: ${refusal}`.slice(0, 150) } });

@@ -9,6 +9,7 @@ import {
 import type { Command } from '../../commands/command.js';
 import { auditPostJob, type Job, type JobOrigin, type JobQueue } from '../../commands/job.js';
 import { dropped } from '../../core/dropped.js';
+import { TokenOpsError } from '../../core/errors.js';
 import type { Directory, Log } from '../../core/ports.js';
 import type { PolicyDoc } from '../../core/policy.js';
 import type { Ref } from '../../core/ref.js';
@@ -39,6 +40,21 @@ export interface IngressDeps {
 /** The answer when the queue does not take a job. */
 export const QUEUE_DOWN = 'tokenops could not take the request right now, so nothing was done. Try again in a moment.';
 
+/** The answer when checking access failed for a reason that is not Slack being unreachable (a fault of ours). */
+export const ACCESS_CHECK_FAILED =
+  'tokenops could not check your access because of an internal fault, so nothing was done. Tell your tokenops admin.';
+
+/**
+ * Why an access check that threw refuses the request. Only a directory that could not reach Slack says
+ * "try again" (its own words say when); Slack's definite answers (not a member, app misconfigured)
+ * are said as they are; anything else is our fault and says so, with no false promise.
+ */
+export function accessCheckFailure(err: unknown): string {
+  if (err instanceof TokenOpsError && ['provider_unavailable', 'denied', 'config'].includes(err.code))
+    return err.message;
+  return ACCESS_CHECK_FAILED;
+}
+
 /** A short id for one request, shown to the user on a failure and carried by every log line. */
 export const newCorrelationId = (): string => randomUUID().slice(0, 13);
 
@@ -51,7 +67,10 @@ export const ephemeral = (view: View): Record<string, unknown> => ({ response_ty
 /** The steps every listener shares: check access, audit a refusal, hash a pasted secret, enqueue. */
 export interface IngressKit {
   deps: IngressDeps;
-  /** Why the command is refused to the user, or undefined when it is allowed. */
+  /**
+   * Why the command is refused to the user, or undefined when it is allowed. Never throws: a failed
+   * check is a refusal saying what failed (`accessCheckFailure`).
+   */
   refusalOf(userId: string, teamId: string, c: Command): Promise<string | undefined>;
   /** The providers on which the user may create tokens (the create form offers only those). */
   creatableProviders(userId: string, teamId: string): Promise<Set<ProviderType>>;
@@ -72,7 +91,11 @@ export function ingressKit(deps: IngressDeps): IngressKit {
       const own = ownCredentialRefusal(c, deps.ownCredentials ?? []);
       if (own) return own;
       const need = permissionFor(c);
-      return need ? access.refusal(userId, teamId, need.action, need.provider) : undefined;
+      if (!need) return undefined;
+      return access.refusal(userId, teamId, need.action, need.provider).catch((err: unknown) => {
+        deps.log.warn('access check failed', { error: (err as Error).name, code: (err as TokenOpsError).code });
+        return accessCheckFailure(err);
+      });
     },
     creatableProviders: (userId, teamId) =>
       access.allowedProviders(

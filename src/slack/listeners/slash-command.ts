@@ -8,7 +8,7 @@ import { fingerprint } from '../../core/secret.js';
 import { approvalMarks, createTargets, fromIngressKit } from '../interactions.js';
 import { confirmRevokeView, createModalView, errorView, helpView, workingView } from '../views.js';
 import { isLeakedCommand, leakedCommand } from './incident.js';
-import { QUEUE_DOWN, ephemeral, nextCorrelationId, type IngressKit } from './kit.js';
+import { QUEUE_DOWN, accessCheckFailure, ephemeral, nextCorrelationId, type IngressKit } from './kit.js';
 
 type SlashArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 
@@ -37,9 +37,7 @@ export function slashCommandListener(kit: IngressKit): (args: SlashArgs) => Prom
       // The worker's answer replaces the "Working on it…" ack: one answer per command.
       replaceOriginal: true,
     };
-    const refusal = await refusalFor(kit, origin, c).catch(
-      () => 'Slack could not confirm who you are; try again in a moment.',
-    );
+    const refusal = await refusalFor(kit, origin, c).catch(accessCheckFailure);
     if (refusal) {
       await kit.auditRefusal(origin, correlationId, c, refusal);
       return ack(ephemeral(errorView(`Not allowed: ${refusal}`)));

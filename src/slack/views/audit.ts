@@ -1,7 +1,7 @@
 // Audit views: one compact notice per change for the audit channel, and the `/token audit` listing.
 import type { AuditOutcome, AuditRecord } from '../../core/audit.js';
 import { PROVIDER_LABELS, type ProviderType } from '../../core/token.js';
-import { bold, code, mention, safe, slackDate } from '../mrkdwn.js';
+import { bold, code, mention, safe, slackDate, withOwnerMention } from '../mrkdwn.js';
 import { context, header, message, section, type Block, type View } from './blocks.js';
 
 const OUTCOME: Record<AuditOutcome, { emoji: string; label: string }> = {
@@ -63,7 +63,7 @@ export function auditNoticeView(r: AuditRecord): View {
   const first = `${o.emoji} ${mention(r.actor)} *${action}* ${subject(r)}: ${o.label}`;
   const lines = [first, tokenBits(r).join(' · ')].filter(Boolean);
   if (r.reason) lines.push(`Reason: ${safe(r.reason, 1000)}`);
-  if (r.detail) lines.push(safe(r.outcome === 'refused' ? thirdPerson(r.detail) : r.detail, 500));
+  if (r.detail) lines.push(withOwnerMention(safe(r.outcome === 'refused' ? thirdPerson(r.detail) : r.detail, 500)));
   const meta = [slackDate(r.at)];
   if (r.errorCode) meta.push(`error ${code(r.errorCode, 60)}`);
   if (r.correlationId) meta.push(`ref id ${code(r.correlationId, 100)}`);

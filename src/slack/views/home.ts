@@ -2,6 +2,7 @@
 // may rotate), approvals waiting, and for security roles the latest audit entries. Published with
 // views.publish each time the tab is opened.
 import type { AuditRecord } from '../../core/audit.js';
+import { progressBar, settledOf, type BulkJob } from '../../core/bulk.js';
 import type { ApprovalRequest, TokenRecord } from '../../core/ports.js';
 import { PROVIDER_LABELS } from '../../core/token.js';
 import { bold, code, mention, safe, slackDate } from '../mrkdwn.js';
@@ -43,6 +44,8 @@ export function homeView(args: {
   audit?: AuditRecord[] | undefined;
   /** A part that could not be read, said rather than hidden. */
   problems?: string[] | undefined;
+  /** The person's bulk revocations still running (compromise mode). */
+  bulk?: BulkJob[] | undefined;
 }): HomeView {
   const now = args.now.getTime();
   const live = args.own.filter((t) => !t.revokedAt);
@@ -55,6 +58,7 @@ export function homeView(args: {
       `Hello ${mention(args.userId)}. Type \`/token help\` anywhere for every command; secrets only ever come to your DM with the bot.`,
     ),
   ];
+  if (args.bulk && args.bulk.length > 0) blocks.push(header('Bulk revocations running'), ...args.bulk.map(bulkLine));
   blocks.push(header(`Expiring within ${EXPIRING_DAYS} days`));
   if (soon.length === 0) blocks.push(section('Nothing of yours expires soon. :tada:'));
   for (const t of soon.slice(0, MAX_EXPIRING)) {
@@ -108,6 +112,15 @@ export function homeView(args: {
     blocks.push(context(...args.problems.map((p) => `:warning: ${safe(p, 300)}`)));
   blocks.push(actions('home_actions', [button('Refresh', 'home_refresh', { value: 'refresh' })]));
   return { type: 'home', blocks: capHome(blocks) };
+}
+
+/** A running bulk job: its selection, a bar and the counts, and Stop. */
+function bulkLine(job: BulkJob): Block {
+  const c = job.counts ?? {};
+  const settled = settledOf(c);
+  const text = `:rotating_light: ${safe(job.selection, 200)} · \`${progressBar(settled, job.total, 10)}\` ${settled}/${job.total} · ${c.failed ?? 0} failed${job.status === 'stopping' ? ' · stopping' : ''}`;
+  const stop = job.status === 'running' ? button('Stop', 'bulk_stop', { value: job.id, style: 'danger' }) : undefined;
+  return section(text, stop);
 }
 
 /** Keeps a Home tab within Slack's 100 blocks. */

@@ -2,7 +2,7 @@
 import type { CommandName } from '../../commands/command.js';
 import { helpText } from '../../commands/help.js';
 import { ACTIONS, PROVIDER_LABELS, type Action, type Capabilities, type ProviderType } from '../../core/token.js';
-import { bold, code, safe } from '../mrkdwn.js';
+import { bold, code, safe, withOwnerMention } from '../mrkdwn.js';
 import { actions, button, context, fitsValue, message, section, type Block, type View } from './blocks.js';
 
 const MAX_PROVIDER_SECTIONS = 45;
@@ -36,13 +36,14 @@ export function splitProviderError(text: string): { sentence: string; detail?: s
 /** A short error: what was wrong, the right form, and the reference id of a system or provider error. */
 export function errorView(text: string, opts: { usage?: string; correlationId?: string } = {}): View {
   const { sentence, detail } = splitProviderError(text);
-  const blocks: Block[] = [section(`:warning: ${safe(sentence, 1500)}`)];
+  const shown = withOwnerMention(safe(sentence, 1500));
+  const blocks: Block[] = [section(`:warning: ${shown}`)];
   const notes: string[] = [];
   if (opts.usage) notes.push(`Right form: ${code(opts.usage, 500)}`);
   if (detail) notes.push(`The provider said: ${safe(detail, 300)}`);
   if (opts.correlationId) notes.push(`Reference: ${code(opts.correlationId, 100)} (give it to the bot's admins)`);
   if (notes.length > 0) blocks.push(context(...notes));
-  return message(safe(sentence, 1500), blocks);
+  return message(shown, blocks);
 }
 
 /** Help: the overview, or one command's form and description. */

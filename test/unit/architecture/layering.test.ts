@@ -57,7 +57,7 @@ describe('layering', () => {
 
 describe('command traits', () => {
   it('gives every command its traits, and knows no command that does not exist', () => {
-    const names: Command['name'][] = [...COMMAND_NAMES, 'create_modal'];
+    const names: Command['name'][] = [...COMMAND_NAMES, 'create_modal', 'revoke_bulk'];
     for (const name of names) expect(COMMAND_TRAITS[name], name).toBeDefined();
     expect(Object.keys(COMMAND_TRAITS).sort()).toEqual([...names].sort());
   });

@@ -384,7 +384,7 @@ describe('parseCommand fuzz', () => {
   const checkResult = (text: string): void => {
     const r = parseCommand(text, NOW);
     if (r.ok) {
-      expect([...COMMAND_NAMES, 'create_modal']).toContain(r.command.name);
+      expect([...COMMAND_NAMES, 'create_modal', 'revoke_bulk']).toContain(r.command.name);
     } else {
       expect(r.error.length).toBeGreaterThan(0);
       expect(r.usage.length).toBeGreaterThan(0);

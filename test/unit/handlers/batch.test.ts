@@ -89,9 +89,15 @@ describe('worker batch', () => {
 });
 
 describe('schedule', () => {
-  it('queues one job per periodic task, with ids that make a doubled trigger act once', () => {
+  it('queues one job per periodic task: the daily ones act once a day, the orphan sweep once per trigger', () => {
     const jobs = scheduleJobs(new Date('2026-11-23T08:00:00Z'));
-    expect(jobs.map((j) => j.id)).toEqual(['schedule-expiry_reminders-2026-11-23', 'schedule-stale_report-2026-11-23']);
-    expect(scheduleJobs(new Date('2026-11-23T08:05:00Z')).map((j) => j.id)).toEqual(jobs.map((j) => j.id));
+    expect(jobs.map((j) => j.id)).toEqual([
+      'schedule-expiry_reminders-2026-11-23',
+      'schedule-stale_report-2026-11-23',
+      'schedule-orphan_sweep-2026-11-23T08:00',
+    ]);
+    const later = scheduleJobs(new Date('2026-11-23T08:05:00Z')).map((j) => j.id);
+    expect(later.slice(0, 2)).toEqual(jobs.slice(0, 2).map((j) => j.id));
+    expect(later[2]).toBe('schedule-orphan_sweep-2026-11-23T08:05');
   });
 });

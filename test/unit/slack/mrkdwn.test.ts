@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { authorize } from '../../../src/core/policy.js';
 import { bold, code, escapeMrkdwn, mention, plain, safe, shortTime, truncate } from '../../../src/slack/mrkdwn.js';
+import { auditNoticeView, errorView } from '../../../src/slack/views.js';
 
 const INJECTIONS = ['<!channel>', '<!here>', '<@U123>', '<https://evil.example|click>', '<!subteam^S1|@sec>', '<#C1>'];
 
@@ -106,5 +108,51 @@ describe('shortTime', () => {
     expect(shortTime('2027-01-31T14:05:09Z')).toBe('2027-01-31 14:05 UTC');
     expect(shortTime(null)).toBe('-');
     expect(shortTime('<!here>')).toBe('&lt;!here&gt;');
+  });
+});
+
+describe("a refusal naming a token's owner", () => {
+  const policy = {
+    roles: { engineer: { grants: { '*': ['rotate:own'] } } },
+    members: [{ user: 'U0ALICE', roles: ['engineer'] }],
+    approvals: [],
+  };
+  const alice = {
+    userId: 'U0ALICE',
+    teamId: 'T1',
+    isRestricted: false,
+    isUltraRestricted: false,
+    isStranger: false,
+    deleted: false,
+    groups: new Set<string>(),
+  };
+
+  it('mentions the owner in the reply and the audit notice instead of showing a raw user id', () => {
+    const d = authorize(policy as never, ['T1'], alice as never, 'rotate', 'mailtrap', { owner: 'U0SAM' });
+    expect(d.allowed).toBe(false);
+    const reason = d.allowed ? '' : d.reason;
+    const reply = JSON.stringify(errorView(`Not allowed: ${reason}`));
+    expect(reply).toContain('minted for <@U0SAM>');
+    const notice = JSON.stringify(
+      auditNoticeView({
+        id: 'a',
+        at: new Date().toISOString(),
+        actor: 'U0ALICE',
+        action: 'rotate',
+        provider: 'mailtrap',
+        connection: 'default',
+        outcome: 'refused',
+        detail: reason,
+      }),
+    );
+    expect(notice).toContain('minted for <@U0SAM>');
+  });
+
+  it('keeps every other mention in refusal text escaped, so typed text never pings anyone', () => {
+    const reply = JSON.stringify(errorView('Not allowed: scope `<@U0BOSS>` and <!channel>, minted for <@nope>'));
+    expect(reply).not.toContain('<@U0BOSS>');
+    expect(reply).toContain('&lt;@U0BOSS&gt;');
+    expect(reply).toContain('&lt;!channel&gt;');
+    expect(reply).toContain('minted for &lt;@nope&gt;');
   });
 });
