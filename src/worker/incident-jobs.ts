@@ -15,8 +15,14 @@ import { dropped } from '../core/dropped.js';
 import type { Log } from '../core/ports.js';
 import type { ProviderType } from '../core/token.js';
 import { leakCardView, leakOwnerView, leakReporterView } from '../slack/views/leaks.js';
-import { offboardCardView, offboardDecidedView, offboardRevokedView } from '../slack/views/offboard.js';
+import {
+  offboardBulkStartedView,
+  offboardCardView,
+  offboardDecidedView,
+  offboardRevokedView,
+} from '../slack/views/offboard.js';
 import { errorView, type View } from '../slack/views.js';
+import { startBulkRevocation } from './bulk-runner.js';
 import type { JobRunnerDeps } from './job-runner.js';
 
 /** The incident settings the worker applies. */
@@ -106,10 +112,42 @@ async function offboard(
     await deps.output.postAudit(offboardCardView(job.subject, tokens));
     return `asked (${tokens.length})`;
   }
-  const results = await revokeAllOf(ctx, job.subject, `owner ${job.subject} was deactivated in Slack`);
+  const refs = tokens.map((t) => t.ref);
+  if (await startedAsBulk(deps, job, 'tokenops', refs, deps.auditChannel)) return `bulk (${refs.length})`;
+  const results = await revokeAllOf(ctx, job.subject, whyOf(job.subject));
   await notices(ctx);
   await deps.output.postAudit(offboardRevokedView(job.subject, results, 'tokenops'));
   return `revoked (${results.length})`;
+}
+
+const whyOf = (subject: string): string => `owner ${subject} was deactivated in Slack`;
+
+/**
+ * Starts a durable bulk revocation (fan-out, progress, Stop) of a deactivated person's tokens. False
+ * when it could not be started (its store is down): the caller then revokes them itself, one by one,
+ * kill first — revocation is never blocked.
+ */
+async function startedAsBulk(
+  deps: JobRunnerDeps,
+  job: JobOf<'offboard'> | JobOf<'offboard_decision'>,
+  actor: string,
+  refs: readonly string[],
+  channelId: string | undefined,
+): Promise<boolean> {
+  const req = {
+    source: 'offboarding' as const,
+    actor,
+    teamId: job.origin.teamId,
+    refs,
+    correlationId: job.correlationId,
+  };
+  const started = await startBulkRevocation(deps, { ...req, reason: whyOf(job.subject), channelId }).catch(
+    (err: unknown) => {
+      deps.log.warn('offboarding bulk job not started; revoking one by one', { error: (err as Error).name });
+      return null;
+    },
+  );
+  return started !== null;
 }
 
 /** Security's click: every token of the person must be theirs to revoke (`revoke:any` or as owner). */
@@ -142,8 +180,11 @@ async function offboardDecision(
   }
   let card: View;
   if (job.decision === 'revoke') {
-    const results = await revokeAllOf(ctx, job.subject, `owner ${job.subject} was deactivated in Slack`);
-    card = offboardRevokedView(job.subject, results, by);
+    const refs = tokens.map((t) => t.ref);
+    const channel = job.origin.channelId || deps.auditChannel;
+    card = (await startedAsBulk(deps, job, by, refs, channel))
+      ? offboardBulkStartedView(job.subject, tokens, by)
+      : offboardRevokedView(job.subject, await revokeAllOf(ctx, job.subject, whyOf(job.subject)), by);
   } else if (job.decision === 'reassign' && job.newOwner) {
     card = offboardDecidedView(job.subject, await reassignAllOf(ctx, job.subject, job.newOwner), by, job.newOwner);
   } else {

@@ -88,6 +88,15 @@ export function offboardDecidedView(
   ]);
 }
 
+/** The card after Revoke all: a bulk job runs them (its progress message follows in the channel). */
+export function offboardBulkStartedView(subject: string, tokens: readonly TokenRecord[], by: string): View {
+  const head = `${heading(tokens.length, subject)}: *Revoke all* started by ${mention(by)}`;
+  return message(head.replace(/[:*`]/g, ''), [
+    section(`${head}\n${tokenLines(tokens)}`),
+    context('A bulk revocation runs them: its progress (with Stop) and summary follow in this channel.'),
+  ]);
+}
+
 /** The reassign form: one person to give every token to. */
 export function offboardReassignModalView(privateMetadata: string, subject: string): ModalView {
   return {
