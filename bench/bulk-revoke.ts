@@ -7,8 +7,9 @@
  *   2. 5 providers × 60 tokens at once, each at its own limit, windows scaled down ×10 (Cobalt's
  *      20 mutations/min would make one run take 3 minutes): wall ÷ the slowest provider's minimum.
  */
-import { PROVIDER_RATE_RULES, minimumMs, ruleApplies, type RateRule } from '../src/core/rate-limit.js';
-import type { ProviderType } from '../src/core/token.js';
+import { minimumMs, ruleApplies, type RateRule } from '../src/core/rate-limit.js';
+import { PROVIDER_RATE_RULES } from '../src/providers/descriptors.js';
+import type { ProviderType } from '../src/providers/descriptors.js';
 import type { ProviderSimulator } from '../src/local/simulators/base.js';
 import { startLocalStack, type LocalStack } from '../src/local/stack.js';
 import { round2, type BenchResult } from './types.js';

@@ -1,14 +1,13 @@
 import { Agent, request } from 'undici';
-import { PROVIDER_TYPES, type ProviderType } from '../src/core/token.js';
+import { type ProviderType } from '../src/core/token.js';
+import { PROVIDER_TYPES } from '../src/providers/descriptors.js';
 import { parseOrThrow } from '../src/core/validation.js';
 import type { AdapterDeps } from '../src/providers/adapter-deps.js';
 import { connectionSchema, type ConnectionConfig } from '../src/providers/config.js';
 import type { ProviderSimulator, RecordedRequest } from '../src/local/simulators/base.js';
-import { startCobaltSimulator } from '../src/local/simulators/cobalt.js';
-import { startMailtrapSimulator } from '../src/local/simulators/mailtrap.js';
-import { startTritonSimulator } from '../src/local/simulators/triton.js';
-import { startVaultoroSimulator } from '../src/local/simulators/vaultoro.js';
-import { startVectorchartsSimulator } from '../src/local/simulators/vectorcharts.js';
+import { startCobaltSimulator } from '../src/providers/cobalt/simulator.js';
+import { startSimulator } from '../src/local/simulators/index.js';
+import { startTritonSimulator } from '../src/providers/triton/simulator.js';
 
 /** Simulated provider latency per request, as issue 2 specifies. */
 export const LATENCY_MS = 50;
@@ -19,14 +18,18 @@ export const LATENCY_MS = 50;
  */
 export const BENCH_DEPS: AdapterDeps = { fingerprintKey: 'bench-fingerprint-key', retry: { maxRetries: 0 } };
 
-/** How each provider's simulator is started and seeded so that the paging providers page. */
-const SPECS: Record<ProviderType, { start: () => Promise<ProviderSimulator>; tokens: number }> = {
-  vaultoro: { start: () => startVaultoroSimulator(), tokens: 20 },
-  // Username/password credentials: a cold adapter logs in before it lists (2 requests).
-  vectorcharts: { start: () => startVectorchartsSimulator({ fingerprintKey: BENCH_DEPS.fingerprintKey }), tokens: 20 },
+type Spec = { start: () => Promise<ProviderSimulator>; tokens: number };
+
+/** A provider's simulator as shipped, with 20 tokens (Vector Charts: a cold adapter logs in, then lists). */
+const defaultSpec = (provider: ProviderType): Spec => ({
+  start: () => startSimulator(provider, { fingerprintKey: BENCH_DEPS.fingerprintKey }),
+  tokens: 20,
+});
+
+/** The paging providers, seeded so that they page. */
+const SPECS: Partial<Record<ProviderType, Spec>> = {
   // per=10 and 60 tokens: 6 numbered pages.
   triton: { start: () => startTritonSimulator({ pageSize: 10 }), tokens: 60 },
-  mailtrap: { start: () => startMailtrapSimulator(), tokens: 20 },
   // limit=10 and 50 tokens: 5 cursor pages. The per-user GET limit (100/min) is lifted: the bench lists
   // the same connection ~30 times a minute, and a 509 would measure the rate limiter, not the fan-out.
   cobalt: {
@@ -58,7 +61,7 @@ export async function startFleet(perProvider = 2): Promise<Fleet> {
   try {
     for (const provider of PROVIDER_TYPES) {
       for (let i = 1; i <= perProvider; i++) {
-        const spec = SPECS[provider];
+        const spec = SPECS[provider] ?? defaultSpec(provider);
         const sim = await spec.start();
         started.push(sim);
         for (let t = 0; t < spec.tokens; t++) sim.seedToken(`bench-${provider}-${i}-${t}`);

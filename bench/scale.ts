@@ -9,15 +9,11 @@
  * says why; find must still answer — completely, or saying which connection it could not list.
  */
 import { startLocalDynamo, type LocalDynamo } from '../src/local/dynalite.js';
-import type { ProviderSimulator } from '../src/local/simulators/base.js';
-import { startCobaltSimulator } from '../src/local/simulators/cobalt.js';
-import { startMailtrapSimulator } from '../src/local/simulators/mailtrap.js';
-import { startTritonSimulator } from '../src/local/simulators/triton.js';
-import { startVaultoroSimulator } from '../src/local/simulators/vaultoro.js';
-import { startVectorchartsSimulator } from '../src/local/simulators/vectorcharts.js';
+import { startSimulator } from '../src/local/simulators/index.js';
 import { findTokens } from '../src/commands/use-cases/read.js';
 import { UseCaseContext } from '../src/commands/use-cases/context.js';
-import { PROVIDER_TYPES, type ProviderType } from '../src/core/token.js';
+import { type ProviderType } from '../src/core/token.js';
+import { PROVIDER_TYPES } from '../src/providers/descriptors.js';
 import type { Reply } from '../src/commands/reply.js';
 import { parseOrThrow } from '../src/core/validation.js';
 import { policySchema } from '../src/config/schema.js';
@@ -33,15 +29,6 @@ export const name = 'scale';
 const SIZES = [100, 1_000, 10_000] as const;
 const LATENCY_MS = 20;
 const KEY = 'bench-fingerprint-key-0000';
-
-/** Each simulator as shipped: its documented rate limits are its defaults. */
-const START: Record<ProviderType, () => Promise<ProviderSimulator>> = {
-  vaultoro: () => startVaultoroSimulator(),
-  vectorcharts: () => startVectorchartsSimulator({ fingerprintKey: KEY }),
-  triton: () => startTritonSimulator(),
-  mailtrap: () => startMailtrapSimulator(),
-  cobalt: () => startCobaltSimulator(),
-};
 
 /** Runs `fn`, sampling the heap meanwhile; returns its outcome, wall time and peak heap growth. */
 async function observe<T>(fn: () => Promise<T>): Promise<{ ms: number; peakMb: number; value?: T; error?: unknown }> {
@@ -106,7 +93,8 @@ function findOutcome(reply: Reply | undefined, error: unknown): string {
 
 /** One provider at one size: a fresh simulator (fresh rate-limit windows), list then find. */
 async function oneCase(provider: ProviderType, size: number, dynamo: LocalDynamo) {
-  const sim = await START[provider]();
+  // Each simulator as shipped: its documented rate limits are its defaults.
+  const sim = await startSimulator(provider, { fingerprintKey: KEY });
   try {
     for (let i = 0; i < size; i++) sim.seedToken(i === Math.floor(size / 2) ? `needle-${size}` : `scale-${i}`);
     sim.setLatency(LATENCY_MS);

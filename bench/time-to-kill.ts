@@ -8,7 +8,7 @@
 import { request } from 'undici';
 import { startLocalStack, type LocalStack } from '../src/local/stack.js';
 import type { ProviderSimulator, RecordedRequest } from '../src/local/simulators/base.js';
-import { startCobaltSimulator } from '../src/local/simulators/cobalt.js';
+import { startCobaltSimulator } from '../src/providers/cobalt/simulator.js';
 import { createCobaltAdapter } from '../src/providers/cobalt/adapter.js';
 import type { ConnectionOf } from '../src/providers/config.js';
 import { median, round2, type BenchResult } from './types.js';

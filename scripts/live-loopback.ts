@@ -4,11 +4,11 @@
 //   npx tsx scripts/live-loopback.ts        (npm run test:live-loopback)
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { startCobaltSimulator } from '../src/local/simulators/cobalt.js';
-import { startMailtrapSimulator } from '../src/local/simulators/mailtrap.js';
-import { startTritonSimulator } from '../src/local/simulators/triton.js';
-import { startVaultoroSimulator } from '../src/local/simulators/vaultoro.js';
-import { startVectorchartsSimulator } from '../src/local/simulators/vectorcharts.js';
+import { startCobaltSimulator } from '../src/providers/cobalt/simulator.js';
+import { startMailtrapSimulator } from '../src/providers/mailtrap/simulator.js';
+import { startTritonSimulator } from '../src/providers/triton/simulator.js';
+import { startVaultoroSimulator } from '../src/providers/vaultoro/simulator.js';
+import { startVectorchartsSimulator } from '../src/providers/vectorcharts/simulator.js';
 import { createAdapter } from '../src/providers/registry.js';
 import { connectionSchema } from '../src/providers/config.js';
 

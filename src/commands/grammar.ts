@@ -1,6 +1,8 @@
 import { TokenOpsError } from '../core/errors.js';
-import { isConnectionName, looksLikeRef, parseRef, type Ref } from '../core/ref.js';
-import { isProviderType, PROVIDER_TYPES, type ProviderType } from '../core/token.js';
+import { isConnectionName, type Ref } from '../core/ref.js';
+import { looksLikeRef, parseRef } from '../providers/ref.js';
+import { type ProviderType } from '../core/token.js';
+import { isProviderType, PROVIDER_TYPES } from '../providers/descriptors.js';
 import type { Command, CommandName, ParseResult, Target } from './command.js';
 import { closest, echo, fromSlack, ParseError, tokenize, type Tok, type Word } from './grammar-lexer.js';
 import { listFlag, optionalText, parseExpires, requiredText, since } from './grammar-values.js';

@@ -1,7 +1,8 @@
 import * as z from 'zod/mini';
 import '../core/validation.js';
 import { OWNER_SCOPED } from '../core/policy.js';
-import { ACTIONS, PROVIDER_TYPES } from '../core/token.js';
+import { ACTIONS } from '../core/token.js';
+import { PROVIDER_TYPES } from '../providers/descriptors.js';
 import { connectionSchema } from '../providers/config.js';
 
 /** Actions a policy can grant: adapter actions, plus the read-only and audit commands. */

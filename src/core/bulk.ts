@@ -1,4 +1,4 @@
-import { PROVIDER_RATE_RULES, minimumMs, ruleApplies, type RateRule } from './rate-limit.js';
+import { minimumMs, ruleApplies, type RateRule } from './rate-limit.js';
 import type { ProviderType } from './token.js';
 
 /** Where a bulk revocation came from. */
@@ -166,14 +166,12 @@ export function settledOf(t: BulkTally): number {
   return (t.revoked ?? 0) + (t.not_found ?? 0) + (t.failed ?? 0) + (t.cancelled ?? 0);
 }
 
-/** The provider requests one revoke makes (the adapters' kill calls), for the time estimate. */
-export const REVOKE_REQUESTS: Record<ProviderType, readonly string[]> = {
-  mailtrap: ['DELETE'],
-  cobalt: ['POST'],
-  triton: ['PUT'],
-  vaultoro: ['DELETE'],
-  vectorcharts: ['GET', 'DELETE'],
-};
+/** What one provider's revoke costs: its documented limits and the requests one revoke makes. */
+export interface RevokeCost {
+  rules: readonly RateRule[];
+  /** HTTP methods of the kill's requests. */
+  requests: readonly string[];
+}
 
 /**
  * The least time revoking these tokens takes at the providers' documented limits: connections run side
@@ -181,14 +179,16 @@ export const REVOKE_REQUESTS: Record<ProviderType, readonly string[]> = {
  */
 export function estimateBulkMs(
   perConnection: readonly { provider: ProviderType; count: number }[],
-  rules: Record<ProviderType, readonly RateRule[]> = PROVIDER_RATE_RULES,
+  costOf: (provider: ProviderType) => RevokeCost,
 ): number {
   let slowest = 0;
-  for (const { provider, count } of perConnection)
-    for (const rule of rules[provider]) {
-      const requests = REVOKE_REQUESTS[provider].filter((m) => ruleApplies(rule, m)).length * count;
+  for (const { provider, count } of perConnection) {
+    const cost = costOf(provider);
+    for (const rule of cost.rules) {
+      const requests = cost.requests.filter((m) => ruleApplies(rule, m)).length * count;
       slowest = Math.max(slowest, minimumMs(rule, requests));
     }
+  }
   return Math.round(slowest);
 }
 

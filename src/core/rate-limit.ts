@@ -12,21 +12,6 @@ export interface RateRule {
   windowMs: number;
 }
 
-/**
- * The documented limits per credential (providers.md §6.5). Vector Charts and Triton document none for
- * token management, so they are not throttled. Vaultoro's VTOKEN limit is per day.
- */
-export const PROVIDER_RATE_RULES: Record<ProviderType, readonly RateRule[]> = {
-  vaultoro: [{ name: 'all', scope: 'all', limit: 100_000, windowMs: 86_400_000 }],
-  vectorcharts: [],
-  triton: [],
-  mailtrap: [{ name: 'all', scope: 'all', limit: 150, windowMs: 10_000 }],
-  cobalt: [
-    { name: 'get', scope: 'read', limit: 100, windowMs: 60_000 },
-    { name: 'mutate', scope: 'mutate', limit: 20, windowMs: 60_000 },
-  ],
-};
-
 /** True when a rule counts a request with this HTTP method. */
 export function ruleApplies(rule: RateRule, method: string): boolean {
   if (rule.scope === 'all') return true;

@@ -1,5 +1,5 @@
 import { TokenOpsError } from './errors.js';
-import { isProviderType, type ProviderType } from './token.js';
+import type { ProviderType } from './token.js';
 
 /** A parsed REF: `provider[:connection]/id`. */
 export interface Ref {
@@ -17,8 +17,11 @@ export function isConnectionName(text: string): boolean {
   return CONNECTION.test(text);
 }
 
-/** Parses `provider[:connection]/id`; throws a `bad_command` error that shows the right form. */
-export function parseRef(text: string): Ref {
+/**
+ * Parses `provider[:connection]/id` given which providers exist (core names none; providers/ref.ts
+ * passes the descriptor list); throws a `bad_command` error that shows the right form.
+ */
+export function parseRefAmong(text: string, isProviderType: (name: string) => boolean): Ref {
   const slash = text.indexOf('/');
   const bad = (why: string): TokenOpsError =>
     new TokenOpsError('bad_command', `${why} A REF looks like \`triton:prod/fa2fec9c-…\` (provider[:connection]/id).`);
@@ -39,7 +42,7 @@ export function formatRef(ref: { provider: ProviderType; connection: string; id:
 }
 
 /** True when the text looks like a REF (has a provider before a slash). */
-export function looksLikeRef(text: string): boolean {
+export function looksLikeRefAmong(text: string, isProviderType: (name: string) => boolean): boolean {
   const slash = text.indexOf('/');
   if (slash <= 0) return false;
   const provider = text.slice(0, slash).split(':')[0] ?? '';

@@ -1,23 +1,11 @@
 import type { Secret } from './secret.js';
 
-/** The five provider types tokenops speaks to. */
-export const PROVIDER_TYPES = ['vaultoro', 'vectorcharts', 'triton', 'mailtrap', 'cobalt'] as const;
-/** One of the five provider types. */
-export type ProviderType = (typeof PROVIDER_TYPES)[number];
-
-/** Human names for provider types, for replies. */
-export const PROVIDER_LABELS: Record<ProviderType, string> = {
-  vaultoro: 'Vaultoro',
-  vectorcharts: 'Vector Charts',
-  triton: 'Triton One',
-  mailtrap: 'Mailtrap',
-  cobalt: 'Cobalt',
-};
-
-/** True when the text names a provider type. */
-export function isProviderType(text: string): text is ProviderType {
-  return (PROVIDER_TYPES as readonly string[]).includes(text);
-}
+/**
+ * A provider type as users type it, e.g. `triton`. Core never names a provider: the one list of them
+ * is providers/descriptors.ts, whose `ProviderType` is the exact union and whose `isProviderType`
+ * checks user input.
+ */
+export type ProviderType = string;
 
 /** Every action an adapter may offer. */
 export const ACTIONS = ['list', 'get', 'create', 'revoke', 'rotate', 'activate', 'deactivate'] as const;

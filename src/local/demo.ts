@@ -46,6 +46,13 @@ export const DEMO_USERS: StandinUser[] = [
   },
 ];
 
+/** The demo's leak policy: revoke at once where a listing proves the match, propose elsewhere. */
+export const DEMO_LEAK_POLICY: AppConfig['incident']['leakPolicy'] = {
+  mailtrap: 'autoRevoke',
+  vectorcharts: 'autoRevoke',
+  '*': 'propose',
+};
+
 /**
  * The demo policy: engineers list/create and rotate or revoke their own tokens, within tiers and
  * scopes; security acts on any token; paid Triton tiers need approval to create and to rotate.

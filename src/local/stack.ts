@@ -19,13 +19,10 @@ import { DynamoRateLimiter } from '../store/rate-buckets.js';
 import { DynamoReplayGuard } from '../store/replay-guard.js';
 import { leakHttpHandler } from '../handlers/leaks.js';
 import { documentClient } from '../store/table.js';
+import { DESCRIPTORS } from '../providers/descriptors.js';
 import type { ProviderSimulator } from './simulators/base.js';
-import { startCobaltSimulator } from './simulators/cobalt.js';
-import { startMailtrapSimulator } from './simulators/mailtrap.js';
-import { startTritonSimulator } from './simulators/triton.js';
-import { startVaultoroSimulator } from './simulators/vaultoro.js';
-import { startVectorchartsSimulator } from './simulators/vectorcharts.js';
-import { DEMO_POLICY, DEMO_USERS, LOCAL } from './demo.js';
+import { startSimulator } from './simulators/index.js';
+import { DEMO_LEAK_POLICY, DEMO_POLICY, DEMO_USERS, LOCAL } from './demo.js';
 import { startLocalDynamo, type LocalDynamo } from './dynalite.js';
 import { serveLambda, type HttpApiHandler } from './lambda-bridge.js';
 import { startSlackStandin, type SlackStandin, type StandinUser } from './slack-standin/index.js';
@@ -95,26 +92,29 @@ export interface LocalStack {
 
 const quiet: Log = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
-/** Starts the five provider simulators (Triton with two connections) and returns their connections. */
+/**
+ * Starts one simulator per local connection of every provider (`localConnections` in its descriptor,
+ * e.g. Triton's prod and staging) and returns them with their connections.
+ */
 async function startSimulators(
   demo: boolean,
   windowScale = 1,
 ): Promise<{ sims: Record<string, ProviderSimulator>; connections: ConnectionConfig[] }> {
-  const started = await Promise.all([
-    startTritonSimulator({ demo }).then((s) => ['triton:prod', s] as const),
-    startTritonSimulator({ demo }).then((s) => ['triton:staging', s] as const),
-    startMailtrapSimulator({ demo }).then((s) => ['mailtrap:default', s] as const),
-    startVectorchartsSimulator({ demo, fingerprintKey: LOCAL.fingerprintKey }).then(
-      (s) => ['vectorcharts:default', s] as const,
-    ),
-    startCobaltSimulator({ demo, rateWindowMs: 60_000 * windowScale }).then((s) => ['cobalt:default', s] as const),
-    startVaultoroSimulator({ demo }).then((s) => ['vaultoro:default', s] as const),
-  ]);
-  const sims = Object.fromEntries(started);
-  const connections = started.map(([key, sim]) => {
-    const [provider, name] = key.split(':');
-    return { provider, name, baseUrl: sim.url, ...sim.connectionConfig() } as ConnectionConfig;
-  });
+  const wanted = DESCRIPTORS.flatMap((d) => (d.localConnections ?? ['default']).map((name) => [d.type, name] as const));
+  const started = await Promise.all(
+    wanted.map(async ([provider, name]) => {
+      const sim = await startSimulator(provider, {
+        demo,
+        fingerprintKey: LOCAL.fingerprintKey,
+        rateWindowScale: windowScale,
+      });
+      return { key: `${provider}:${name}`, sim, provider, name };
+    }),
+  );
+  const sims = Object.fromEntries(started.map((s) => [s.key, s.sim]));
+  const connections = started.map(
+    ({ sim, provider, name }) => ({ provider, name, baseUrl: sim.url, ...sim.connectionConfig() }) as ConnectionConfig,
+  );
   return { sims, connections };
 }
 
@@ -163,7 +163,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     expiryReminderDays: 14,
     incident: {
       leakSigningSecret: LOCAL.leakSigningSecret,
-      leakPolicy: options.leakPolicy ?? { mailtrap: 'autoRevoke', vectorcharts: 'autoRevoke', '*': 'propose' },
+      leakPolicy: options.leakPolicy ?? DEMO_LEAK_POLICY,
       onDeactivation: options.onDeactivation ?? 'ask',
     },
   };

@@ -3,7 +3,6 @@ import type { AdapterDeps } from './adapter-deps.js';
 import type { ConnectionConfig } from './config.js';
 import { HttpClient } from './http.js';
 import {
-  PROVIDER_LABELS,
   type Action,
   type CallOptions,
   type CreateInput,
@@ -16,12 +15,13 @@ import {
   type RotateResult,
   type TokenSummary,
 } from '../core/token.js';
+import { providerLabel } from './descriptors.js';
 
 /** Throws the error for an action the provider cannot do, saying where it can be done. */
 export function unsupported(adapter: Pick<ProviderAdapter, 'provider' | 'capabilities'>, action: Action): never {
   const support = adapter.capabilities[action];
   const where = support.mode === 'unsupported' ? support.where : 'nowhere';
-  const label = PROVIDER_LABELS[adapter.provider];
+  const label = providerLabel(adapter.provider);
   throw new UnsupportedError(`${label} cannot ${action} tokens over its API; do it ${where}.`, where, {
     provider: adapter.provider,
   });
@@ -100,7 +100,7 @@ export async function deliverOrUndo(
 export function noSuchToken(provider: ProviderType, connection: string, id: string): TokenOpsError {
   return new TokenOpsError(
     'not_found',
-    `${PROVIDER_LABELS[provider]} has no token with id ${id} at connection ${provider}:${connection}.`,
+    `${providerLabel(provider)} has no token with id ${id} at connection ${provider}:${connection}.`,
     { provider, status: 404 },
   );
 }

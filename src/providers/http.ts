@@ -1,7 +1,8 @@
 import { Agent, request, type Dispatcher } from 'undici';
 import { RateLimitedError, TokenOpsError, type ErrorCode } from '../core/errors.js';
 import type { RequestGate } from '../core/rate-limit.js';
-import { PROVIDER_LABELS, type ProviderType } from '../core/token.js';
+import { type ProviderType } from '../core/token.js';
+import { providerLabel } from './descriptors.js';
 import { remainingMs } from '../core/deadline.js';
 import { redact } from '../core/secret.js';
 import { statusClass, type Telemetry } from '../core/telemetry.js';
@@ -170,7 +171,7 @@ export class HttpClient {
     if (u.origin !== this.#base.origin) {
       throw new TokenOpsError(
         'unexpected_response',
-        `${PROVIDER_LABELS[this.provider]} pointed to another host; the request was not sent.`,
+        `${providerLabel(this.provider)} pointed to another host; the request was not sent.`,
         { provider: this.provider },
       );
     }
@@ -295,7 +296,7 @@ export class HttpClient {
     } catch {
       detail = undefined; // an HTML error page or other non-JSON: say nothing of it
     }
-    const label = PROVIDER_LABELS[this.provider];
+    const label = providerLabel(this.provider);
     let message = `${label} ${CODE_TEXT[code] ?? 'failed'} (${req.op}, HTTP ${res.statusCode})`;
     if (detail)
       message += `: ${scrubCredentials(redact(detail.replace(/\s+/g, ' '), req.secrets ?? [])).slice(0, 200)}`;
@@ -329,7 +330,7 @@ export class HttpClient {
     what: string,
     cause?: unknown,
   ): TokenOpsError {
-    const label = PROVIDER_LABELS[this.provider];
+    const label = providerLabel(this.provider);
     const statusText = status === undefined ? '' : `, HTTP ${status}`;
     return new TokenOpsError(code, `${label} ${what} (${req.op}${statusText}).`, {
       provider: this.provider,

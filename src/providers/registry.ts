@@ -1,28 +1,15 @@
 import { createHash } from 'node:crypto';
 import { TokenOpsError } from '../core/errors.js';
-import { PROVIDER_LABELS, type ProviderAdapter, type ProviderType } from '../core/token.js';
+import type { ProviderAdapter, ProviderType } from '../core/token.js';
 import type { AdapterDeps } from './adapter-deps.js';
-import { createCobaltAdapter } from './cobalt/adapter.js';
-import type { ConnectionConfig } from './config.js';
-import { createMailtrapAdapter } from './mailtrap/adapter.js';
-import { createTritonAdapter } from './triton/adapter.js';
-import { createVaultoroAdapter } from './vaultoro/adapter.js';
-import { createVectorchartsAdapter } from './vectorcharts/adapter.js';
+import { ADAPTERS, type AdapterFactory } from './adapters.js';
+import { providerLabel, type ConnectionConfig } from './descriptors.js';
 
 /** Builds the adapter for one connection config (credentials already resolved). */
 export function createAdapter(conn: ConnectionConfig, deps: AdapterDeps): ProviderAdapter {
-  switch (conn.provider) {
-    case 'vaultoro':
-      return createVaultoroAdapter(conn, deps);
-    case 'vectorcharts':
-      return createVectorchartsAdapter(conn, deps);
-    case 'triton':
-      return createTritonAdapter(conn, deps);
-    case 'mailtrap':
-      return createMailtrapAdapter(conn, deps);
-    case 'cobalt':
-      return createCobaltAdapter(conn, deps);
-  }
+  // Each factory takes its own provider's config; the union's discriminant picks the factory.
+  const factory = ADAPTERS[conn.provider] as AdapterFactory<ConnectionConfig['provider']>;
+  return factory(conn, deps);
 }
 
 /** Loads the credentials of a connection (from Secrets Manager on AWS, inline locally). */
@@ -61,7 +48,7 @@ export class ProviderRegistry {
   /** The connection a command means: the named one, or the provider's only one (or one named `default`). */
   resolveConnection(provider: ProviderType, connection?: string): string {
     const mine = this.#configs.filter((c) => c.provider === provider);
-    const label = PROVIDER_LABELS[provider];
+    const label = providerLabel(provider);
     if (mine.length === 0)
       throw new TokenOpsError('not_found', `${label} is not configured. Type \`/token providers\` to see what is.`);
     if (connection !== undefined) {

@@ -16,8 +16,8 @@ import type { Job, JobOrigin } from '../commands/job.js';
 import { needsApproval, type PolicyDoc } from '../core/policy.js';
 import type { Ref } from '../core/ref.js';
 import type { ProviderType } from '../core/token.js';
+import { descriptorOf } from '../providers/descriptors.js';
 import {
-  CREATE_FORM,
   CREATE_TARGET_ACTION,
   DENY_MODAL_CALLBACK_ID,
   createModalView,
@@ -63,7 +63,7 @@ export type ButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & 
 /** The create form's targets: connections of providers that can create, on which the person may create. */
 export function createTargets(kit: InteractionKit, mayCreate: Set<ProviderType>): CreateTarget[] {
   return kit.connections
-    .filter((t) => mayCreate.has(t.provider) && CREATE_FORM[t.provider].creatable)
+    .filter((t) => mayCreate.has(t.provider) && descriptorOf(t.provider).createForm.creatable)
     .map((t) => ({ value: `${t.provider}:${t.connection}`, label: targetLabel(t.provider, t.connection) }));
 }
 

@@ -2,8 +2,7 @@ import type { Command } from '../commands/command.js';
 import { ParseError } from '../commands/grammar-lexer.js';
 import { optionalText, requiredText } from '../commands/grammar-values.js';
 import { isConnectionName } from '../core/ref.js';
-import { isProviderType } from '../core/token.js';
-import { CREATE_FORM } from './views/modal.js';
+import { descriptorOf, isProviderType } from '../providers/descriptors.js';
 
 /** Values of the create modal: block_id → the value typed, chosen or picked. */
 export type ModalValues = Record<string, string | undefined>;
@@ -73,13 +72,14 @@ export function commandFromModal(
   const target = field('target', () => {
     const [provider, connection] = (v['target'] ?? '').split(':');
     if (!provider || !isProviderType(provider)) throw new ParseError('Choose a provider.');
-    if (!CREATE_FORM[provider].creatable) throw new ParseError('Tokens of this provider are created in its web app.');
+    if (!descriptorOf(provider).createForm.creatable)
+      throw new ParseError('Tokens of this provider are created in its web app.');
     if (connection !== undefined && !isConnectionName(connection))
       throw new ParseError('Choose a connection from the list.');
     return { provider, connection };
   });
   if (!target) return { ok: false, errors };
-  const form = CREATE_FORM[target.provider];
+  const form = descriptorOf(target.provider).createForm;
   const tokenName = field('name', () => {
     if (!v['name']?.trim()) throw new ParseError('Give the token a name, like “ci deploy bot”.');
     return requiredText(v['name'], 'name', 100);

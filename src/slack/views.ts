@@ -27,7 +27,6 @@ export {
 export { SECRET_NOTICE, SECRET_SENT_NOTICE, secretDmView, secretSentView } from './views/secrets.js';
 export { auditListView, auditNoticeView, thirdPerson } from './views/audit.js';
 export {
-  CREATE_FORM,
   CREATE_MODAL_CALLBACK_ID,
   CREATE_TARGET_ACTION,
   createModalView,

@@ -1,7 +1,6 @@
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { RateLimitedError } from '../core/errors.js';
 import {
-  PROVIDER_RATE_RULES,
   bucketFor,
   ruleApplies,
   type BucketShape,
@@ -9,7 +8,9 @@ import {
   type RateRule,
   type RequestGate,
 } from '../core/rate-limit.js';
-import { PROVIDER_LABELS, type ProviderType } from '../core/token.js';
+import { PROVIDER_RATE_RULES } from '../providers/descriptors.js';
+import { type ProviderType } from '../core/token.js';
+import { providerLabel } from '../providers/descriptors.js';
 import { isConditionFailure } from './dynamo-util.js';
 import { ttlIn } from './table.js';
 
@@ -71,7 +72,7 @@ export class DynamoRateLimiter {
 
   /** The gate factory adapters use: undefined for providers with no documented limit. */
   readonly gates: RateGateFactory = (provider, connection) => {
-    const rules = this.#o.rules[provider];
+    const rules = this.#o.rules[provider] ?? [];
     if (rules.length === 0) return undefined;
     return this.gate(provider, connection, rules);
   };
@@ -85,7 +86,7 @@ export class DynamoRateLimiter {
           const wait = await this.reserve(keyOf(rule), bucketFor(rule, this.#o.marginMs));
           if (wait > this.#o.maxWaitMs)
             throw new RateLimitedError(
-              `${PROVIDER_LABELS[provider]} is rate limiting tokenops (documented limit ${rule.limit} per ${rule.windowMs / 1000} s). Try again in ${Math.ceil(wait / 1000)} s.`,
+              `${providerLabel(provider)} is rate limiting tokenops (documented limit ${rule.limit} per ${rule.windowMs / 1000} s). Try again in ${Math.ceil(wait / 1000)} s.`,
               wait,
               { provider },
             );

@@ -198,7 +198,8 @@ export class BulkRunner {
       await this.deps.output
         .postMessage({ channel: ended.channelId }, summary, ended.messageTs)
         .catch(dropped(log, 'bulk summary', msg.correlationId));
-    const record = this.#jobRecord(ended, msg, items[0]?.provider ?? 'mailtrap');
+    // A job that selected no token names no provider: '*' (as in the policy), not a made-up one.
+    const record = this.#jobRecord(ended, msg, items[0]?.provider ?? '*');
     await this.deps.stores.audit.put(record).catch(dropped(log, 'bulk audit record', msg.correlationId));
     await this.deps.output
       .postAudit(auditNoticeView(record))

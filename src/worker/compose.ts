@@ -45,7 +45,7 @@ export function composeLeakIntake(args: WorkerArgs & Pick<LeakIntakeDeps, 'repla
     ...workerDeps(args),
     replay: args.replay,
     signingSecret: args.signingSecret,
-    policyFor: (provider) => policy[provider] ?? policy['*'] ?? 'propose',
+    policyFor: (provider) => policy[provider as keyof typeof policy] ?? policy['*'] ?? 'propose',
     teamId: args.config.slack.allowedTeams[0] as string,
   });
 }
@@ -93,7 +93,10 @@ function workerDeps(args: WorkerArgs): JobRunnerDeps {
     bulkConfirmThreshold: config.incident.bulkConfirmThreshold,
     telemetry: args.telemetry,
     incident: {
-      leakPolicy: (provider) => config.incident.leakPolicy[provider] ?? config.incident.leakPolicy['*'] ?? 'propose',
+      leakPolicy: (provider) => {
+        const policy = config.incident.leakPolicy;
+        return policy[provider as keyof typeof policy] ?? policy['*'] ?? 'propose';
+      },
       onDeactivation: config.incident.onDeactivation ?? 'ask',
     },
   };

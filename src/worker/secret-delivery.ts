@@ -1,5 +1,5 @@
 import type { Notifier } from '../core/ports.js';
-import { PROVIDER_LABELS } from '../core/token.js';
+import { providerLabel } from '../providers/descriptors.js';
 import type { DeliverSecret } from '../commands/reply.js';
 import { secretDmView, type View } from '../slack/views.js';
 
@@ -13,7 +13,7 @@ export function deliverSecretTo(output: Notifier<View>, userId: string): Deliver
     const view = secretDmView({
       ref: s.ref,
       tokenName: s.name,
-      providerLabel: PROVIDER_LABELS[s.provider],
+      providerLabel: providerLabel(s.provider),
       secret: issued.secret.reveal(),
       expiresAt: s.expiresAt ?? null,
       ...(context.action === 'rotated' ? { note: 'This replaces the rotated token.' } : {}),

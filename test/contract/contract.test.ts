@@ -222,13 +222,7 @@ describe.each(TARGETS.map((t) => [t.label ?? t.provider, t] as const))('%s adapt
     });
 
     it('is honest: an id the provider does not know is not_found, and names the connection', async () => {
-      const typo = {
-        vaultoro: '3f0c2a7e-1111-4c2d-9e8f-0000000000ff',
-        vectorcharts: '0123456789abcdef',
-        triton: '00000000-0000-4000-8000-0000000000ff',
-        mailtrap: '2999999',
-        cobalt: 'api_NoSuchTokenAtAll12345',
-      }[target.provider];
+      const typo = target.unknownId;
       const err = await caught(adapter.revoke(typo));
       expect(err.code).toBe('not_found');
       expect(err.message).toContain(`${target.provider}:`);

@@ -1,6 +1,6 @@
 import { MailtrapClient } from 'mailtrap';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startMailtrapSimulator, type MailtrapSimulator } from '../../src/local/simulators/mailtrap.js';
+import { startMailtrapSimulator, type MailtrapSimulator } from '../../src/providers/mailtrap/simulator.js';
 
 /**
  * Mailtrap's official Node client (`mailtrap`, a dev dependency only) run against our simulator over

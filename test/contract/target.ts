@@ -27,6 +27,8 @@ export interface ContractTarget {
   label?: string;
   /** Starts the simulator (or connects live) and an adapter pointed at it. Retries are made fast. */
   start(): Promise<ContractPair>;
+  /** A well-formed token id the provider does not know (a typo), for the not-found case. */
+  unknownId: string;
   /** A valid create request for this provider. */
   createInput: CreateInput;
   /** The page size the adapter uses, so the suite can make more than one page (0 = no paging). */

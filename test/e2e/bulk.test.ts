@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROVIDER_RATE_RULES } from '../../src/core/rate-limit.js';
+import { PROVIDER_RATE_RULES } from '../../src/providers/descriptors.js';
 import { startLocalStack, type LocalStack } from '../../src/local/stack.js';
 import { maxInWindow } from '../support/windows.js';
 import { ALICE, GUEST, SAM, auditPosts, click, run, textOf, useStack } from './harness.js';

@@ -5,7 +5,7 @@ import { afterAll } from 'vitest';
 import { DEMO_USERS, LOCAL } from '../../src/local/demo.js';
 import { startSlackStandin, type SlackStandin } from '../../src/local/slack-standin/index.js';
 import { startWithConfig } from '../../src/local/with-config.js';
-import { startMailtrapSimulator, type MailtrapSimulator } from '../../src/local/simulators/mailtrap.js';
+import { startMailtrapSimulator, type MailtrapSimulator } from '../../src/providers/mailtrap/simulator.js';
 
 /** Stand-ins for what `npm start -- --config` talks to: a provider and Slack. Closed after the suite. */
 export function useConfigEdges(): {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll } from 'vitest';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../src/local/stack.js';
 import type { Log } from '../../src/core/ports.js';
-import { PROVIDER_TYPES } from '../../src/core/token.js';
+import { PROVIDER_TYPES } from '../../src/providers/descriptors.js';
 import type { Telemetry } from '../../src/core/telemetry.js';
 
 /** Every log line the app wrote, as JSON text (to check that no secret ever reaches a log). */

@@ -11,8 +11,9 @@ import {
 } from '../../core/bulk.js';
 import { TokenOpsError, asTokenOpsError } from '../../core/errors.js';
 import type { TokenRecord } from '../../core/ports.js';
-import { parseRef } from '../../core/ref.js';
-import { PROVIDER_LABELS, type ProviderAdapter, type ProviderType, type TokenSummary } from '../../core/token.js';
+import type { ProviderAdapter, ProviderType, TokenSummary } from '../../core/token.js';
+import { descriptorOf, providerLabel, revokeCostOf } from '../../providers/descriptors.js';
+import { parseRef } from '../../providers/ref.js';
 import { Access } from '../access.js';
 import type { Reply } from '../reply.js';
 import type { UseCaseContext } from './context.js';
@@ -26,15 +27,6 @@ export interface BulkPlan {
   partial: string[];
   estimateMs: number;
 }
-
-/** How each connection's tokens will be revoked, in words (from the adapter's revoke method). */
-export const HOW_BY_PROVIDER: Record<ProviderType, string> = {
-  mailtrap: 'deleted',
-  vaultoro: 'deleted',
-  vectorcharts: 'deleted',
-  triton: 'deactivated',
-  cobalt: 'refreshed and the new secret discarded',
-};
 
 const fromRecord = (r: TokenRecord): BulkCandidate => ({
   ref: r.ref,
@@ -122,14 +114,14 @@ async function classify(
     const id = parseRef(t.ref).id;
     if (flagged || a?.own.has(id)) skipped.push({ ref: t.ref, name: t.name, why: "tokenops' own credential" });
     else if (a?.adapter.capabilities.revoke.mode === 'unsupported')
-      skipped.push({ ref: t.ref, name: t.name, why: `${PROVIDER_LABELS[t.provider]} cannot revoke over its API` });
+      skipped.push({ ref: t.ref, name: t.name, why: `${providerLabel(t.provider)} cannot revoke over its API` });
     else items.push(cand);
   }
   const perConn = countBy(items, (t) => `${t.provider}:${t.connection}`).map(([key, count]) => ({
     provider: key.split(':')[0] as ProviderType,
     count,
   }));
-  return { items, skipped, partial: partial.sort(), estimateMs: estimateBulkMs(perConn) };
+  return { items, skipped, partial: partial.sort(), estimateMs: estimateBulkMs(perConn, revokeCostOf) };
 }
 
 async function ownIds(
@@ -297,7 +289,7 @@ export async function previewBulk(
   const perConnection = countBy(plan.items, (t) => `${t.provider}:${t.connection}`).map(([target, count]) => ({
     target,
     count,
-    how: HOW_BY_PROVIDER[target.split(':')[0] as ProviderType],
+    how: descriptorOf(target.split(':')[0] as ProviderType).revokedHow,
     names: plan.items
       .filter((t) => `${t.provider}:${t.connection}` === target)
       .map((t) => t.name || t.ref)

@@ -3,13 +3,8 @@ import { TokenOpsError, UndoFailedError, asTokenOpsError } from '../../core/erro
 import { approvalDependsOnTier, needsApproval } from '../../core/policy.js';
 import type { Ref } from '../../core/ref.js';
 import { fingerprint } from '../../core/secret.js';
-import {
-  PROVIDER_LABELS,
-  type IssuedToken,
-  type OldSecretFate,
-  type ProviderAdapter,
-  type TokenSummary,
-} from '../../core/token.js';
+import { type IssuedToken, type OldSecretFate, type ProviderAdapter, type TokenSummary } from '../../core/token.js';
+import { providerLabel } from '../../providers/descriptors.js';
 import type { Command } from '../command.js';
 import type { Reply } from '../reply.js';
 import type { UseCaseContext } from './context.js';
@@ -124,7 +119,7 @@ export async function createToken(
   if (adapter.capabilities.create.mode === 'unsupported')
     return {
       kind: 'refused',
-      message: `${PROVIDER_LABELS[cmd.target.provider]} tokens cannot be created by tokenops: create them ${adapter.capabilities.create.where}.`,
+      message: `${providerLabel(cmd.target.provider)} tokens cannot be created by tokenops: create them ${adapter.capabilities.create.where}.`,
     };
   if (!cmd.allowDuplicate) {
     // A second token with the same name is easy to mix up with the first: ask before making it.
@@ -209,7 +204,7 @@ export async function rotateToken(
   if (adapter.capabilities.rotate.mode === 'unsupported')
     return {
       kind: 'refused',
-      message: `${PROVIDER_LABELS[ref.provider]} tokens cannot be rotated by tokenops: ${adapter.capabilities.rotate.where}.`,
+      message: `${providerLabel(ref.provider)} tokens cannot be rotated by tokenops: ${adapter.capabilities.rotate.where}.`,
     };
   if (revoked) return { kind: 'revoked_before', action: 'rotate', ref: refText, revokedBefore: revoked };
   await refuseOwnCredential(adapter, ref.id, 'rotate');
@@ -306,7 +301,7 @@ export async function toggleToken(
     const support = adapter.capabilities[action];
     return {
       kind: 'refused',
-      message: `${PROVIDER_LABELS[ref.provider]} tokens cannot be ${action}d: ${support.mode === 'unsupported' ? support.where : ''}.`,
+      message: `${providerLabel(ref.provider)} tokens cannot be ${action}d: ${support.mode === 'unsupported' ? support.where : ''}.`,
     };
   }
   const fields = { action, provider: ref.provider, connection, ref: refText, reason };

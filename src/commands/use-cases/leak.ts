@@ -1,8 +1,9 @@
 import { asTokenOpsError } from '../../core/errors.js';
 import type { LeakItem } from '../../core/leak-door.js';
 import type { TokenRecord } from '../../core/ports.js';
-import { parseRef } from '../../core/ref.js';
+import { parseRef } from '../../providers/ref.js';
 import type { ProviderType, TokenSummary } from '../../core/token.js';
+import { DESCRIPTORS } from '../../providers/descriptors.js';
 import type { UseCaseContext } from './context.js';
 import { revokeAuthorized } from './revoke.js';
 
@@ -10,7 +11,9 @@ import { revokeAuthorized } from './revoke.js';
 export type LeakPolicy = 'autoRevoke' | 'propose';
 
 /** Providers whose list answers carry the secret itself (so a listing can match a leaked value). */
-export const LISTS_EXPOSE_VALUES: readonly ProviderType[] = ['triton', 'vectorcharts'];
+export const LISTS_EXPOSE_VALUES: readonly ProviderType[] = DESCRIPTORS.filter((d) => d.listsExposeValues).map(
+  (d) => d.type,
+);
 
 /** A token a leaked value belongs to (never the value). */
 export interface LeakedToken {

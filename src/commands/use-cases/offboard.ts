@@ -1,6 +1,6 @@
 import { asTokenOpsError } from '../../core/errors.js';
 import type { TokenRecord } from '../../core/ports.js';
-import { parseRef } from '../../core/ref.js';
+import { parseRef } from '../../providers/ref.js';
 import type { UseCaseContext } from './context.js';
 import { revokeAuthorized } from './revoke.js';
 

@@ -1,7 +1,8 @@
 import { TokenOpsError } from '../../core/errors.js';
 import { formatRef, type Ref } from '../../core/ref.js';
 import { fingerprint } from '../../core/secret.js';
-import { PROVIDER_LABELS, type ProviderAdapter, type ProviderType, type TokenSummary } from '../../core/token.js';
+import { type ProviderAdapter, type ProviderType, type TokenSummary } from '../../core/token.js';
+import { providerLabel } from '../../providers/descriptors.js';
 import type { Revocation, TokenRecord } from '../../core/ports.js';
 import type { Target } from '../command.js';
 import type { ConnectionError, MatchKind, Reply } from '../reply.js';
@@ -114,7 +115,7 @@ export async function listTokens(
   if (nameFilter) shown = shown.filter((t) => t.name.toLowerCase().includes(nameFilter.toLowerCase()));
   if (mine) shown = shown.filter((t) => ownRefs.has(t.ref));
   const where = target
-    ? `${PROVIDER_LABELS[target.provider]}${target.connection ? ` (${target.connection})` : ''}`
+    ? `${providerLabel(target.provider)}${target.connection ? ` (${target.connection})` : ''}`
     : 'all providers';
   const title = `${mine ? 'Your tokens' : 'Tokens'} on ${where}${nameFilter ? ` named like “${nameFilter}”` : ''}`;
   return { kind: 'list', title, tokens: shown, errors, query: { target, nameFilter, mine }, page };

@@ -2,7 +2,8 @@ import type { AuditRecord } from '../../core/audit.js';
 import { TokenOpsError, asTokenOpsError } from '../../core/errors.js';
 import type { Revocation, TokenRecord } from '../../core/ports.js';
 import type { Ref } from '../../core/ref.js';
-import { PROVIDER_LABELS, type ProviderAdapter, type RevokeMethod, type RevokeResult } from '../../core/token.js';
+import { type ProviderAdapter, type RevokeMethod, type RevokeResult } from '../../core/token.js';
+import { providerLabel } from '../../providers/descriptors.js';
 import { OWN_CREDENTIAL_HELP } from '../access.js';
 import type { Reply } from '../reply.js';
 import type { UseCaseContext } from './context.js';
@@ -29,7 +30,7 @@ export async function refuseOwnCredential(
   if (!own.ids.includes(id)) return;
   throw new TokenOpsError(
     'forbidden',
-    `That is tokenops' own credential for ${adapter.provider}:${adapter.connection}: tokenops will not ${action} it, or every later ${PROVIDER_LABELS[adapter.provider]} command would fail. ${OWN_CREDENTIAL_HELP}`,
+    `That is tokenops' own credential for ${adapter.provider}:${adapter.connection}: tokenops will not ${action} it, or every later ${providerLabel(adapter.provider)} command would fail. ${OWN_CREDENTIAL_HELP}`,
     { provider: adapter.provider },
   );
 }

@@ -4,7 +4,7 @@ import type { StandinState } from '../slack-standin/state.js';
 import type { BotReply } from '../slack-standin/types.js';
 import { visibleTo } from '../slack-standin/user-actions.js';
 import { USAGE } from '../../commands/help.js';
-import { PROVIDER_TYPES } from '../../core/token.js';
+import { PROVIDER_TYPES } from '../../providers/descriptors.js';
 import { loadAsset } from './assets.js';
 
 /** What the console asks of the stand-in: the same actions tests use. */

@@ -46,6 +46,19 @@ export interface SimResponse {
   headers?: Record<string, string>;
 }
 
+/** Options every simulator understands (each ignores those it has no use for). */
+export interface CommonSimOptions {
+  /** Seeds demo tokens. */
+  demo?: boolean;
+  /** The fingerprint key of the app under test (Vector Charts REF ids are keyed hashes). */
+  fingerprintKey?: string;
+  /** Scales the documented rate-limit windows (tests shrink a minute to keep runs short). @default 1 */
+  rateWindowScale?: number;
+}
+
+/** What each `providers/<type>/simulator.ts` exports as `startSimulator`. */
+export type StartSimulator = (options?: CommonSimOptions) => Promise<ProviderSimulator>;
+
 type Handler = (req: SimRequest) => SimResponse | Promise<SimResponse>;
 
 /** The surface every provider simulator offers to tests, the contract suite and `npm start`. */

@@ -35,19 +35,10 @@ import {
   unwrapRefresh,
   type CobaltTokenResource,
 } from './schemas.js';
-
-const WEB_APP = 'in the Cobalt web app (Settings → API tokens';
+import { descriptor } from './descriptor.js';
 
 /** What the Cobalt adapter can do: list and refresh are the whole token API. */
-export const COBALT_CAPABILITIES: Capabilities = {
-  list: { mode: 'native' },
-  get: { mode: 'emulated', how: 'lists the tokens and picks the one asked for; Cobalt has no get' },
-  create: { mode: 'unsupported', where: `${WEB_APP} → Generate New Token)` },
-  revoke: { mode: 'emulated', how: 'refreshes the token and discards the new secret; Cobalt has no revoke API' },
-  rotate: { mode: 'native' },
-  activate: { mode: 'unsupported', where: `${WEB_APP} → Generate New Token); Cobalt tokens have no inactive state` },
-  deactivate: { mode: 'unsupported', where: `${WEB_APP} → Revoke Token); Cobalt tokens have no inactive state` },
-};
+export const COBALT_CAPABILITIES: Capabilities = descriptor.capabilities;
 
 type CobaltConnection = ConnectionOf<'cobalt'>;
 

@@ -35,8 +35,8 @@ import {
   type MtResource,
   type MtToken,
 } from './schemas.js';
+import { descriptor } from './descriptor.js';
 
-const NO_PAUSE = 'nowhere: Mailtrap tokens have no inactive state; revoke the token instead';
 const GRACE_MS = 12 * 3_600_000;
 const LEVELS = { viewer: 10, admin: 100 } as const;
 const SCOPE_HELP =
@@ -44,15 +44,7 @@ const SCOPE_HELP =
   'sandbox, domain (e.g. project:123:viewer).';
 
 /** What the Mailtrap API can do with tokens. */
-export const MAILTRAP_CAPABILITIES: Capabilities = {
-  list: { mode: 'native' },
-  get: { mode: 'native' },
-  create: { mode: 'native' },
-  revoke: { mode: 'native' },
-  rotate: { mode: 'native' },
-  activate: { mode: 'unsupported', where: NO_PAUSE },
-  deactivate: { mode: 'unsupported', where: NO_PAUSE },
-};
+export const MAILTRAP_CAPABILITIES: Capabilities = descriptor.capabilities;
 
 /** Turns `account:admin`, `account:42:viewer` or `project:123:viewer` into a permission entry. */
 export async function parseMailtrapScope(text: string, accountId: () => Promise<number>): Promise<MtResource> {

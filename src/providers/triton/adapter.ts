@@ -21,20 +21,10 @@ import type { ConnectionOf } from '../config.js';
 import { HttpClient, type HttpRequest } from '../http.js';
 import { walkNumberedPages } from '../pagination.js';
 import { tritonCreateResponse, tritonErrorMessage, tritonListResponse, type TritonToken } from './schemas.js';
+import { descriptor } from './descriptor.js';
 
 /** What the Triton One adapter can do: no get, delete or rotate calls exist, so those are composed. */
-export const TRITON_CAPABILITIES: Capabilities = {
-  list: { mode: 'native' },
-  get: { mode: 'emulated', how: 'lists the tokens and picks the one asked for; Triton has no get' },
-  create: { mode: 'native' },
-  revoke: { mode: 'emulated', how: 'deactivates the token; Triton has no delete' },
-  rotate: {
-    mode: 'emulated',
-    how: 'creates a new token with the same name and rate tier, delivers it, then deactivates the old one; Triton has no rotate',
-  },
-  activate: { mode: 'native' },
-  deactivate: { mode: 'native' },
-};
+export const TRITON_CAPABILITIES: Capabilities = descriptor.capabilities;
 
 const ROLE_HINT = 'activate and deactivate need a Triton management token with the reseller or operator role';
 /** Documented default of `per` on the Accounts page; the tokens page likely shares it. */

@@ -16,28 +16,10 @@ import { connectionHttp, isoFromUnix, pick, requireCredentials, revokeByDelete, 
 import type { ConnectionOf } from '../config.js';
 import { HttpClient, type HttpRequest, type HttpResponse } from '../http.js';
 import { vaultoroDelete, vaultoroErrorMessage, vaultoroList, type VaultoroToken } from './schemas.js';
-
-const DASHBOARD = 'in the Vaultoro dashboard (it needs a captcha)';
+import { descriptor } from './descriptor.js';
 
 /** What the Vaultoro API can do: list and delete only; everything else happens in the dashboard. */
-export const VAULTORO_CAPABILITIES: Capabilities = {
-  list: { mode: 'native' },
-  get: { mode: 'emulated', how: 'by listing' },
-  create: { mode: 'unsupported', where: DASHBOARD },
-  revoke: { mode: 'native' },
-  rotate: {
-    mode: 'unsupported',
-    where: 'by hand: create a new token in the Vaultoro dashboard (it needs a captcha), then revoke the old one here',
-  },
-  activate: {
-    mode: 'unsupported',
-    where: 'nowhere: Vaultoro tokens have no inactive state; create a new one in the Vaultoro dashboard instead',
-  },
-  deactivate: {
-    mode: 'unsupported',
-    where: 'nowhere: Vaultoro tokens have no inactive state; revoke the token instead',
-  },
-};
+export const VAULTORO_CAPABILITIES: Capabilities = descriptor.capabilities;
 
 /** The documented base URL ends in `/v1`; paths below carry it, so a configured `/v1` is dropped. */
 function apiRoot(baseUrl: string): string {

@@ -29,19 +29,10 @@ import type { ConnectionOf } from '../config.js';
 import { HttpClient, type HttpRequest } from '../http.js';
 import { isVectorchartsRefId, vectorchartsRefId } from './ref-id.js';
 import { vcErrorMessage, vcLogin, vcToken, vcTokenList, type VcToken } from './schemas.js';
-
-const NO_PAUSE = 'nowhere: Vector Charts tokens have no inactive state; revoke the token instead';
+import { descriptor } from './descriptor.js';
 
 /** What the OEM Portal API can do with tokens. */
-export const VECTORCHARTS_CAPABILITIES: Capabilities = {
-  list: { mode: 'native' },
-  get: { mode: 'emulated', how: 'by listing' },
-  create: { mode: 'native' },
-  revoke: { mode: 'native' },
-  rotate: { mode: 'emulated', how: 'creates a new token, then deletes the old one' },
-  activate: { mode: 'unsupported', where: NO_PAUSE },
-  deactivate: { mode: 'unsupported', where: NO_PAUSE },
-};
+export const VECTORCHARTS_CAPABILITIES: Capabilities = descriptor.capabilities;
 
 type Credentials = NonNullable<ConnectionOf<'vectorcharts'>['credentials']>;
 

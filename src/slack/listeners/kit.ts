@@ -13,7 +13,7 @@ import { TokenOpsError } from '../../core/errors.js';
 import type { Directory, Log } from '../../core/ports.js';
 import type { PolicyDoc } from '../../core/policy.js';
 import type { Ref } from '../../core/ref.js';
-import { refHoldsSecret, safeRef } from '../../providers/ref-rules.js';
+import { refHoldsSecret, safeRef } from '../../providers/ref.js';
 import type { ProviderType } from '../../core/token.js';
 import type { View } from '../views.js';
 

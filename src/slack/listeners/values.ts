@@ -3,7 +3,8 @@
 // through a schema, and junk becomes a clear answer instead of an exception.
 import * as z from 'zod/mini';
 import { TokenOpsError } from '../../core/errors.js';
-import { parseRef, type Ref } from '../../core/ref.js';
+import type { Ref } from '../../core/ref.js';
+import { parseRef } from '../../providers/ref.js';
 
 /** The answer to a click whose button carries data tokenops cannot read. */
 export const BAD_BUTTON =

@@ -1,6 +1,6 @@
 // Audit views: one compact notice per change for the audit channel, and the `/token audit` listing.
 import type { AuditOutcome, AuditRecord } from '../../core/audit.js';
-import { PROVIDER_LABELS, type ProviderType } from '../../core/token.js';
+import { providerLabel } from '../../providers/descriptors.js';
 import { bold, code, mention, safe, slackDate, withOwnerMention } from '../mrkdwn.js';
 import { context, header, message, section, type Block, type View } from './blocks.js';
 
@@ -99,7 +99,7 @@ function packLines(lines: string[]): Block[] {
 /** `/token audit`: recent records, newest first as given, one compact line each. */
 export function auditListView(records: AuditRecord[], opts: { sinceDays: number; provider?: string }): View {
   const days = opts.sinceDays === 1 ? 'the last day' : `the last ${Math.floor(opts.sinceDays)} days`;
-  const label = opts.provider ? (PROVIDER_LABELS[opts.provider as ProviderType] ?? opts.provider) : '';
+  const label = opts.provider ? providerLabel(opts.provider) : '';
   const title = `Audit: ${days}${label ? ` (${label})` : ''}`;
   const blocks: Block[] = [header(title)];
   if (records.length === 0) blocks.push(section('No changes in that time.'));

@@ -4,7 +4,7 @@
 import type { AuditRecord } from '../../core/audit.js';
 import { progressBar, settledOf, type BulkJob } from '../../core/bulk.js';
 import type { ApprovalRequest, TokenRecord } from '../../core/ports.js';
-import { PROVIDER_LABELS } from '../../core/token.js';
+import { providerLabel } from '../../providers/descriptors.js';
 import { bold, code, mention, safe, slackDate } from '../mrkdwn.js';
 import { auditLine } from './audit.js';
 import { actions, button, context, divider, fitsValue, header, plainText, section, type Block } from './blocks.js';
@@ -25,7 +25,7 @@ const MAX_AUDIT = 10;
 
 /** One own token as a short line. */
 function ownLine(t: TokenRecord): string {
-  const where = `${safe(PROVIDER_LABELS[t.provider] ?? t.provider, 60)} · ${safe(t.connection, 60)}`;
+  const where = `${safe(providerLabel(t.provider), 60)} · ${safe(t.connection, 60)}`;
   const expiry = t.expiresAt ? `expires ${slackDate(t.expiresAt)}` : 'never expires';
   return `${bold(t.name, 150) || '_(no name)_'} · ${where} · ${code(t.ref, 300)} · ends ${code(`…${t.last4}`, 20)} · ${expiry}`;
 }

@@ -1,6 +1,6 @@
 // Leak views: the card security sees for each matched leak report, and the owner's DM.
 import type { LeakOutcome } from '../../commands/use-cases/leak.js';
-import { PROVIDER_LABELS } from '../../core/token.js';
+import { providerLabel } from '../../providers/descriptors.js';
 import { code, mention, safe, shortTime } from '../mrkdwn.js';
 import { context, message, plainText, section, type Block, type View } from './blocks.js';
 import type { ModalView } from './modal.js';
@@ -21,7 +21,7 @@ function facts(o: LeakOutcome): string[] {
   const lines: string[] = [];
   if (t) {
     lines.push(
-      `${PROVIDER_LABELS[t.provider]} (${safe(t.connection, 60)}) · *${safe(t.name || '(no name)', 200)}* · ${code(t.ref, 300)}`,
+      `${providerLabel(t.provider)} (${safe(t.connection, 60)}) · *${safe(t.name || '(no name)', 200)}* · ${code(t.ref, 300)}`,
     );
     lines.push(
       `Owner: ${t.owner ? mention(t.owner) : 'unknown (not minted through tokenops)'} · created ${shortTime(t.createdAt)}`,

@@ -2,7 +2,8 @@
 // the ingress update the modal (views.update) to show only that provider's fields, with documented
 // values as selects and a date picker for expiry. Field ids are what the view_submission handler reads:
 // block ids `target`, `name`, `tier`, `expires`, `scopes`, `hosts`, `reason`, each with action id `value`.
-import { PROVIDER_LABELS, type ProviderType } from '../../core/token.js';
+import { type ProviderType } from '../../core/token.js';
+import { descriptorOf, providerLabel } from '../../providers/descriptors.js';
 import { context, plainText, section, type Block } from './blocks.js';
 
 /** A modal view for `views.open` / `views.update`. */
@@ -20,35 +21,6 @@ export interface ModalView {
 export const CREATE_MODAL_CALLBACK_ID = 'create_token';
 /** Action id of the provider select; choosing a provider rebuilds the form. */
 export const CREATE_TARGET_ACTION = 'create_target';
-
-/**
- * What the form offers per provider, from providers.md: Triton's documented rate tiers, Mailtrap's
- * account-level permissions and expiry, Vector Charts' host restrictions. Kept here rather than read from
- * the adapters so the ingress bundle never loads provider code; a unit test holds it to the adapters.
- */
-export const CREATE_FORM: Record<
-  ProviderType,
-  {
-    creatable: boolean;
-    tiers?: string[];
-    scopes?: { value: string; label: string }[];
-    expires?: boolean;
-    hosts?: boolean;
-  }
-> = {
-  vaultoro: { creatable: false },
-  cobalt: { creatable: false },
-  triton: { creatable: true, tiers: ['free', 'tier1', 'tier2', 'tier3', 'dedi'] },
-  mailtrap: {
-    creatable: true,
-    expires: true,
-    scopes: [
-      { value: 'account:viewer', label: 'Account: viewer (read only)' },
-      { value: 'account:admin', label: 'Account: admin' },
-    ],
-  },
-  vectorcharts: { creatable: true, hosts: true },
-};
 
 const MODAL_TITLE = 24;
 const MAX_OPTIONS = 100;
@@ -104,7 +76,7 @@ function selectInput(
 
 /** The fields one provider takes, as inputs. `needsApproval` marks tiers that go to the approvers. */
 function providerFields(provider: ProviderType, needsApproval: (tier?: string) => boolean): Block[] {
-  const form = CREATE_FORM[provider];
+  const form = descriptorOf(provider).createForm;
   const blocks: Block[] = [];
   if (form.tiers) {
     const options = form.tiers.map((t) => option(t, needsApproval(t) ? `${t} (needs approval)` : t));
@@ -195,5 +167,5 @@ export function createModalView(args: {
 
 /** Label of a connection for the target select. */
 export function targetLabel(provider: ProviderType, connection: string): string {
-  return `${PROVIDER_LABELS[provider]} · ${connection}`;
+  return `${providerLabel(provider)} · ${connection}`;
 }

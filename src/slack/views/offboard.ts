@@ -2,7 +2,7 @@
 // outcome in place of the buttons, and the reassign form.
 import type { OffboardResult } from '../../commands/use-cases/offboard.js';
 import type { TokenRecord } from '../../core/ports.js';
-import { PROVIDER_LABELS } from '../../core/token.js';
+import { providerLabel } from '../../providers/descriptors.js';
 import { code, mention, safe } from '../mrkdwn.js';
 import { actions, button, context, message, plainText, section, type View } from './blocks.js';
 import type { ModalView } from './modal.js';
@@ -22,7 +22,7 @@ const SHOWN = 10;
 function tokenLines(tokens: readonly TokenRecord[]): string {
   const lines = tokens
     .slice(0, SHOWN)
-    .map((t) => `• ${PROVIDER_LABELS[t.provider]} *${safe(t.name || '(no name)', 100)}* ${code(t.ref, 200)}`);
+    .map((t) => `• ${providerLabel(t.provider)} *${safe(t.name || '(no name)', 100)}* ${code(t.ref, 200)}`);
   if (tokens.length > SHOWN) lines.push(`…and ${tokens.length - SHOWN} more`);
   return lines.join('\n');
 }

@@ -1,13 +1,13 @@
 // The requester's DM when the sweep settled a create or rotate that was interrupted.
 import type { AuditRecord } from '../../core/audit.js';
-import { PROVIDER_LABELS } from '../../core/token.js';
+import { providerLabel } from '../../providers/descriptors.js';
 import { code, safe } from '../mrkdwn.js';
 import { message, section, type View } from './blocks.js';
 
 /** What the requester hears about their interrupted request, in plain words. */
 export function orphanNoticeView(o: { record: AuditRecord; revoked: readonly string[]; unchecked: boolean }): View {
   const r = o.record;
-  const label = PROVIDER_LABELS[r.provider] ?? r.provider;
+  const label = providerLabel(r.provider);
   const what = r.tokenName ? `"${safe(r.tokenName, 200)}"` : code(r.ref ?? '', 300);
   const head = `:warning: Your request to ${safe(r.action, 20)} ${what} on ${safe(label, 40)} was interrupted before you received a secret.`;
   let tail: string;

@@ -1,7 +1,8 @@
 // The page cursor of a token list lives in the Previous/Next button value: what was asked (target,
 // name filter, --mine) and the page. It holds nothing secret, and it is parsed back strictly, because a
 // button value comes back from Slack as user-controlled input.
-import { isProviderType, type ProviderType } from '../../core/token.js';
+import { type ProviderType } from '../../core/token.js';
+import { isProviderType } from '../../providers/descriptors.js';
 
 /** What a person asked a list for. */
 export interface ListQuery {

@@ -1,7 +1,8 @@
 // Short replies to commands: working, errors, confirmations, done, help and provider capabilities.
 import type { CommandName } from '../../commands/command.js';
 import { helpText } from '../../commands/help.js';
-import { ACTIONS, PROVIDER_LABELS, type Action, type Capabilities, type ProviderType } from '../../core/token.js';
+import { ACTIONS, type Action, type Capabilities, type ProviderType } from '../../core/token.js';
+import { providerLabel } from '../../providers/descriptors.js';
 import { bold, code, safe, withOwnerMention } from '../mrkdwn.js';
 import { actions, button, context, fitsValue, message, section, type Block, type View } from './blocks.js';
 
@@ -133,7 +134,7 @@ export function providersView(
   if (infos.length === 0) return message('No providers are configured.', [section('No providers are configured.')]);
   const shown = infos.slice(0, MAX_PROVIDER_SECTIONS);
   const blocks: Block[] = shown.map((info) => {
-    const label = safe(PROVIDER_LABELS[info.provider] ?? info.provider, 100);
+    const label = safe(providerLabel(info.provider), 100);
     return section([`*${label}* · ${code(info.connection, 100)}`, ...capabilityLines(info.capabilities)].join('\n'));
   });
   blocks.push(context('Emulated actions are done by the bot in several provider calls; the reply says how.'));

@@ -1,7 +1,8 @@
 // Views that show tokens: lists, one token, find results. One short section per token reads well on a
 // phone; tables do not. Buttons are offered only for what the viewer may do (`may`, from the policy).
 import { shortFingerprint } from '../../core/secret.js';
-import { PROVIDER_LABELS, type ProviderType, type TokenSummary } from '../../core/token.js';
+import { type ProviderType, type TokenSummary } from '../../core/token.js';
+import { providerLabel, revokeDeactivates } from '../../providers/descriptors.js';
 import { bold, code, mention, safe, shortTime, slackDate } from '../mrkdwn.js';
 import {
   actions,
@@ -65,8 +66,7 @@ function extraValue(key: string, v: string | number | boolean): string {
   return code(s, 150);
 }
 
-const connLabel = (provider: ProviderType, connection: string): string =>
-  `${PROVIDER_LABELS[provider] ?? provider} · ${connection}`;
+const connLabel = (provider: ProviderType, connection: string): string => `${providerLabel(provider)} · ${connection}`;
 
 /** Status, REF and last characters of one token, in two short lines of mrkdwn. */
 export function tokenLines(t: TokenSummary): string {
@@ -203,8 +203,8 @@ export function tokenButtons(t: TokenSummary, may: readonly TokenAction[] | unde
       out.push(button('Rotate', 'rotate_request', { value, confirm }));
     }
   }
-  // A deactivated Triton token is already dead: revoking it again would only confuse.
-  const revokable = t.active || t.provider !== 'triton';
+  // Where revoke deactivates (Triton), an inactive token is already dead: revoking it again would only confuse.
+  const revokable = t.active || !revokeDeactivates(t.provider);
   if (may?.includes('revoke') && revokable) {
     const b = revokeRequestButton(t.ref, from);
     if (b) out.push(b);
@@ -285,7 +285,7 @@ export function findResultsView(
       (may[m.token.ref] ?? []).includes('revoke') &&
       !m.token.ownCredential &&
       !m.token.revoked &&
-      (m.token.active || m.token.provider !== 'triton');
+      (m.token.active || !revokeDeactivates(m.token.provider));
     blocks.push(section(text, mayRevoke ? revokeRequestButton(m.token.ref, 'find') : undefined, `match_${i}`));
   });
   if (matches.length > shown.length) {

@@ -1,7 +1,8 @@
-import { cobaltConnection, type ConnectionOf } from '../../../src/providers/config.js';
+import { type ConnectionOf } from '../../../src/providers/config.js';
+import { cobaltConnection } from '../../../src/providers/cobalt/descriptor.js';
 import { createCobaltAdapter } from '../../../src/providers/cobalt/adapter.js';
 import { parseOrThrow } from '../../../src/core/validation.js';
-import { startCobaltSimulator, type CobaltSimulatorOptions } from '../../../src/local/simulators/cobalt.js';
+import { startCobaltSimulator, type CobaltSimulatorOptions } from '../../../src/providers/cobalt/simulator.js';
 import { liveConfig } from '../live.js';
 import { PROBES } from '../probes.js';
 import {
@@ -57,6 +58,7 @@ function cobaltTarget(
 ): ContractTarget {
   return {
     provider: 'cobalt',
+    unknownId: 'api_NoSuchTokenAtAll12345',
     ...(label ? { label } : {}),
     // Cobalt cannot create over its API; the suite seeds tokens in the simulator instead.
     createInput: { name: 'contract-token' },
@@ -87,3 +89,6 @@ export const target = cobaltTarget(undefined, {}, CONTRACT_PAGE_SIZE);
 export const cappedTarget = cobaltTarget('cobalt (server caps limit at 10)', {
   maxLimit: { limit: 10, over: 'reject' },
 });
+
+/** Every reading of this provider the contract suite runs (found by targets/index.ts). */
+export const targets: ContractTarget[] = [target, cappedTarget];

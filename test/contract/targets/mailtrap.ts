@@ -1,7 +1,7 @@
 import { parseOrThrow } from '../../../src/core/validation.js';
-import { mailtrapConnection } from '../../../src/providers/config.js';
+import { mailtrapConnection } from '../../../src/providers/mailtrap/descriptor.js';
 import { createMailtrapAdapter } from '../../../src/providers/mailtrap/adapter.js';
-import { startMailtrapSimulator, type MailtrapSimOptions } from '../../../src/local/simulators/mailtrap.js';
+import { startMailtrapSimulator, type MailtrapSimOptions } from '../../../src/providers/mailtrap/simulator.js';
 import { liveConfig } from '../live.js';
 import { PROBES } from '../probes.js';
 import { CONTRACT_DEPS, type ContractPair, type ContractTarget } from '../target.js';
@@ -23,6 +23,7 @@ function connection(fields: Record<string, unknown>) {
 function mailtrapTarget(resetRule: NonNullable<MailtrapSimOptions['resetRule']>): ContractTarget {
   return {
     provider: 'mailtrap',
+    unknownId: '2999999',
     ...(resetRule === 'literal' ? { label: 'mailtrap (literal reset rule)' } : {}),
     createInput: { name: 'contract-mailtrap', scopes: ['account:viewer'] },
     pageSize: 0,
@@ -48,3 +49,6 @@ function mailtrapTarget(resetRule: NonNullable<MailtrapSimOptions['resetRule']>)
 
 export const target = mailtrapTarget('lenient');
 export const literalResetTarget = mailtrapTarget('literal');
+
+/** Every reading of this provider the contract suite runs (found by targets/index.ts). */
+export const targets: ContractTarget[] = [target, literalResetTarget];

@@ -1,7 +1,8 @@
-import { tritonConnection, type ConnectionOf } from '../../../src/providers/config.js';
+import { type ConnectionOf } from '../../../src/providers/config.js';
+import { tritonConnection } from '../../../src/providers/triton/descriptor.js';
 import { createTritonAdapter } from '../../../src/providers/triton/adapter.js';
 import { parseOrThrow } from '../../../src/core/validation.js';
-import { startTritonSimulator } from '../../../src/local/simulators/triton.js';
+import { startTritonSimulator } from '../../../src/providers/triton/simulator.js';
 import { liveConfig } from '../live.js';
 import { PROBES } from '../probes.js';
 import { CONTRACT_DEPS, CONTRACT_PAGE_SIZE, type ContractPair, type ContractTarget } from '../target.js';
@@ -27,6 +28,7 @@ function pairFor(conn: Conn, sim: ContractPair['sim'], rpcUrl: string | undefine
 /** Triton One in the shared contract suite: simulator by default, a real account in live mode (`live.rpcUrl`). */
 export const target: ContractTarget = {
   provider: 'triton',
+  unknownId: '00000000-0000-4000-8000-0000000000ff',
   createInput: { name: 'contract-token', tier: 'tier1' },
   pageSize: CONTRACT_PAGE_SIZE,
   oldSecretAfterRotate: 'dies',
@@ -42,3 +44,6 @@ export const target: ContractTarget = {
     return pairFor(conn, sim, `${sim.url}/rpc`, () => sim.close());
   },
 };
+
+/** Every reading of this provider the contract suite runs (found by targets/index.ts). */
+export const targets: ContractTarget[] = [target];

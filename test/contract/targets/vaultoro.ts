@@ -1,7 +1,7 @@
 import { parseOrThrow } from '../../../src/core/validation.js';
 import { createVaultoroAdapter } from '../../../src/providers/vaultoro/adapter.js';
-import { vaultoroConnection } from '../../../src/providers/config.js';
-import { startVaultoroSimulator } from '../../../src/local/simulators/vaultoro.js';
+import { vaultoroConnection } from '../../../src/providers/vaultoro/descriptor.js';
+import { startVaultoroSimulator } from '../../../src/providers/vaultoro/simulator.js';
 import { liveConfig } from '../live.js';
 import { PROBES } from '../probes.js';
 import { CONTRACT_DEPS, type ContractPair, type ContractTarget } from '../target.js';
@@ -22,6 +22,7 @@ function connection(fields: Record<string, unknown>) {
 function vaultoroTarget(authScheme: 'bearer' | 'raw'): ContractTarget {
   return {
     provider: 'vaultoro',
+    unknownId: '3f0c2a7e-1111-4c2d-9e8f-0000000000ff',
     ...(authScheme === 'raw' ? { label: 'vaultoro (raw auth header)' } : {}),
     createInput: { name: 'contract-vaultoro', scopes: ['read'] },
     pageSize: 0,
@@ -55,3 +56,6 @@ function vaultoroTarget(authScheme: 'bearer' | 'raw'): ContractTarget {
 /** The docs never show the header value: the suite runs the adapter against both readings. */
 export const target = vaultoroTarget('bearer');
 export const rawAuthTarget = vaultoroTarget('raw');
+
+/** Every reading of this provider the contract suite runs (found by targets/index.ts). */
+export const targets: ContractTarget[] = [target, rawAuthTarget];

@@ -1,7 +1,7 @@
 import { parseOrThrow } from '../../../src/core/validation.js';
-import { vectorchartsConnection } from '../../../src/providers/config.js';
+import { vectorchartsConnection } from '../../../src/providers/vectorcharts/descriptor.js';
 import { createVectorchartsAdapter } from '../../../src/providers/vectorcharts/adapter.js';
-import { startVectorchartsSimulator } from '../../../src/local/simulators/vectorcharts.js';
+import { startVectorchartsSimulator } from '../../../src/providers/vectorcharts/simulator.js';
 import { liveConfig } from '../live.js';
 import { PROBES } from '../probes.js';
 import { CONTRACT_DEPS, type ContractPair, type ContractTarget } from '../target.js';
@@ -18,6 +18,7 @@ function connection(fields: Record<string, unknown>) {
 /** Vector Charts (OEM Portal) in the contract suite, logging in with a portal user; live needs `live.probeUrl`. */
 export const target: ContractTarget = {
   provider: 'vectorcharts',
+  unknownId: '0123456789abcdef',
   createInput: { name: 'contract-vectorcharts' },
   pageSize: 0,
   oldSecretAfterRotate: 'dies',
@@ -42,3 +43,6 @@ export const target: ContractTarget = {
     };
   },
 };
+
+/** Every reading of this provider the contract suite runs (found by targets/index.ts). */
+export const targets: ContractTarget[] = [target];

@@ -3,7 +3,7 @@ import { Access, COMMAND_TRAITS, commandProvider, permissionFor, refusalRecord }
 import type { Command } from '../../../src/commands/command.js';
 import type { Directory, UserFacts } from '../../../src/core/ports.js';
 import type { PolicyDoc } from '../../../src/core/policy.js';
-import { parseRef } from '../../../src/core/ref.js';
+import { parseRef } from '../../../src/providers/ref.js';
 
 const policy: PolicyDoc = {
   roles: {

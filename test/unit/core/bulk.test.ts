@@ -10,6 +10,7 @@ import {
   type BulkCandidate,
 } from '../../../src/core/bulk.js';
 import { parseCommand } from '../../../src/commands/grammar.js';
+import { revokeCostOf } from '../../../src/providers/descriptors.js';
 
 const token: BulkCandidate = {
   ref: 'mailtrap:default/1',
@@ -48,14 +49,17 @@ describe('bulk selection', () => {
 describe('bulk estimates and progress', () => {
   it("estimates the slowest connection's time at its documented limits", () => {
     // 300 Mailtrap DELETEs at 150 / 10 s: 20 s; 60 Cobalt refreshes at 20 mutations / min: 3 min.
-    expect(estimateBulkMs([{ provider: 'mailtrap', count: 300 }])).toBe(20_000);
+    expect(estimateBulkMs([{ provider: 'mailtrap', count: 300 }], revokeCostOf)).toBe(20_000);
     expect(
-      estimateBulkMs([
-        { provider: 'mailtrap', count: 300 },
-        { provider: 'cobalt', count: 60 },
-      ]),
+      estimateBulkMs(
+        [
+          { provider: 'mailtrap', count: 300 },
+          { provider: 'cobalt', count: 60 },
+        ],
+        revokeCostOf,
+      ),
     ).toBe(180_000);
-    expect(estimateBulkMs([{ provider: 'triton', count: 1000 }])).toBe(0);
+    expect(estimateBulkMs([{ provider: 'triton', count: 1000 }], revokeCostOf)).toBe(0);
   });
 
   it('backs off 2, 4, 8 … s, at most a minute, never sooner than the provider asked', () => {

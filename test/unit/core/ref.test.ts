@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatRef, looksLikeRef, parseRef } from '../../../src/core/ref.js';
+import { formatRef } from '../../../src/core/ref.js';
+import { looksLikeRef, parseRef } from '../../../src/providers/ref.js';
 
 describe('REF', () => {
   it('parses provider, connection and id', () => {

@@ -10,7 +10,7 @@ import {
   startCobaltSimulator,
   type CobaltSimulator,
   type CobaltSimulatorOptions,
-} from '../../../src/local/simulators/cobalt.js';
+} from '../../../src/providers/cobalt/simulator.js';
 import { caught } from '../../support/errors.js';
 
 const DEPS = { fingerprintKey: 'unit-key', retry: { maxRetries: 1, retryBaseMs: 1, maxRetryAfterMs: 100 } };

@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RateLimitedError, TokenOpsError } from '../../../src/core/errors.js';
 import type { ProviderAdapter } from '../../../src/core/token.js';
-import { mailtrapConnection } from '../../../src/providers/config.js';
+import { mailtrapConnection } from '../../../src/providers/mailtrap/descriptor.js';
 import { createMailtrapAdapter } from '../../../src/providers/mailtrap/adapter.js';
-import { startMailtrapSimulator, type MailtrapSimulator } from '../../../src/local/simulators/mailtrap.js';
+import { startMailtrapSimulator, type MailtrapSimulator } from '../../../src/providers/mailtrap/simulator.js';
 import { caught, errorText } from '../../support/errors.js';
 
 const HOUR = 3_600_000;

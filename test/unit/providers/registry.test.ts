@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { mailtrapConnection, type ConnectionConfig } from '../../../src/providers/config.js';
+import { type ConnectionConfig } from '../../../src/providers/config.js';
+import { mailtrapConnection } from '../../../src/providers/mailtrap/descriptor.js';
 import { ProviderRegistry } from '../../../src/providers/registry.js';
-import { startMailtrapSimulator, type MailtrapSimulator } from '../../../src/local/simulators/mailtrap.js';
+import { startMailtrapSimulator, type MailtrapSimulator } from '../../../src/providers/mailtrap/simulator.js';
 import { caught } from '../../support/errors.js';
 
 // A credential put into the secret store reaches the adapters without a restart: the registry asks

@@ -9,7 +9,7 @@ import {
   startTritonSimulator,
   type TritonSimulator,
   type TritonSimulatorOptions,
-} from '../../../src/local/simulators/triton.js';
+} from '../../../src/providers/triton/simulator.js';
 import { caught } from '../../support/errors.js';
 
 const DEPS = { fingerprintKey: 'unit-key', retry: { maxRetries: 1, retryBaseMs: 1, maxRetryAfterMs: 100 } };

@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { UnsupportedError } from '../../../src/core/errors.js';
 import type { ProviderAdapter } from '../../../src/core/token.js';
-import { vaultoroConnection } from '../../../src/providers/config.js';
+import { vaultoroConnection } from '../../../src/providers/vaultoro/descriptor.js';
 import { createVaultoroAdapter } from '../../../src/providers/vaultoro/adapter.js';
-import { startVaultoroSimulator, type VaultoroSimulator } from '../../../src/local/simulators/vaultoro.js';
+import { startVaultoroSimulator, type VaultoroSimulator } from '../../../src/providers/vaultoro/simulator.js';
 import { caught, errorText } from '../../support/errors.js';
 
 const DEPS = { fingerprintKey: 'unit-key', retry: { maxRetries: 0 } };

@@ -2,9 +2,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TokenOpsError } from '../../../src/core/errors.js';
 import { fingerprint } from '../../../src/core/secret.js';
 import type { ProviderAdapter } from '../../../src/core/token.js';
-import { vectorchartsConnection } from '../../../src/providers/config.js';
+import { vectorchartsConnection } from '../../../src/providers/vectorcharts/descriptor.js';
 import { createVectorchartsAdapter } from '../../../src/providers/vectorcharts/adapter.js';
-import { startVectorchartsSimulator, type VectorchartsSimulator } from '../../../src/local/simulators/vectorcharts.js';
+import {
+  startVectorchartsSimulator,
+  type VectorchartsSimulator,
+} from '../../../src/providers/vectorcharts/simulator.js';
 import { caught, errorText } from '../../support/errors.js';
 
 const KEY = 'unit-key';

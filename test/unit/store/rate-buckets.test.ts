@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { RateLimitedError } from '../../../src/core/errors.js';
-import { PROVIDER_RATE_RULES, bucketFor, type RateRule } from '../../../src/core/rate-limit.js';
+import { bucketFor, type RateRule } from '../../../src/core/rate-limit.js';
+import { PROVIDER_RATE_RULES } from '../../../src/providers/descriptors.js';
 import { HttpClient } from '../../../src/providers/http.js';
 import { DynamoRateLimiter, type LimiterClock } from '../../../src/store/rate-buckets.js';
 import { documentClient, ensureTable } from '../../../src/store/table.js';
-import { MailtrapSimulator } from '../../../src/local/simulators/mailtrap.js';
+import { MailtrapSimulator } from '../../../src/providers/mailtrap/simulator.js';
 import { useDynamo } from '../../support/dynamo.js';
 import { maxInWindow } from '../../support/windows.js';
 

@@ -1,5 +1,12 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { header, type ProviderSimulator, type SimRequest, type SimResponse, SimulatorBase } from './base.js';
+import {
+  header,
+  type ProviderSimulator,
+  type SimRequest,
+  type SimResponse,
+  SimulatorBase,
+} from '../../local/simulators/base.js';
+import type { StartSimulator } from '../../local/simulators/base.js';
 
 /** A Vaultoro API token as the simulator keeps it. */
 interface SimToken {
@@ -186,3 +193,6 @@ export class VaultoroSimulator extends SimulatorBase implements ProviderSimulato
 export async function startVaultoroSimulator(options: VaultoroSimOptions = {}): Promise<VaultoroSimulator> {
   return new VaultoroSimulator(options).listen(options.port ?? 0);
 }
+
+/** The start the generic loader calls (src/local/simulators/index.ts): `npm start`, benches, tests. */
+export const startSimulator: StartSimulator = startVaultoroSimulator;

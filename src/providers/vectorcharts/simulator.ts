@@ -1,6 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { fingerprint } from '../../core/secret.js';
-import { header, hex, type ProviderSimulator, type SimRequest, type SimResponse, SimulatorBase } from './base.js';
+import {
+  header,
+  hex,
+  type ProviderSimulator,
+  type SimRequest,
+  type SimResponse,
+  SimulatorBase,
+} from '../../local/simulators/base.js';
+import type { StartSimulator } from '../../local/simulators/base.js';
 
 /** A portal user. The docs show both integer and UUID user ids, so the simulator has one of each. */
 interface SimUser {
@@ -253,3 +261,6 @@ function readBody(body: unknown, nameRequired: boolean): Update | string {
 export async function startVectorchartsSimulator(options: VectorchartsSimOptions = {}): Promise<VectorchartsSimulator> {
   return new VectorchartsSimulator(options).listen(options.port ?? 0);
 }
+
+/** The start the generic loader calls (src/local/simulators/index.ts): `npm start`, benches, tests. */
+export const startSimulator: StartSimulator = startVectorchartsSimulator;

@@ -7,7 +7,8 @@ import {
   type ProviderSimulator,
   type SimRequest,
   type SimResponse,
-} from './base.js';
+} from '../../local/simulators/base.js';
+import type { StartSimulator } from '../../local/simulators/base.js';
 
 /** One personal API token in the simulator's state. All belong to the one simulated user. */
 export interface CobaltSimToken {
@@ -291,3 +292,7 @@ const DEMO_NAMES = [
   'sast-bridge',
   'backup-audit',
 ];
+
+/** The start the generic loader calls (src/local/simulators/index.ts): `npm start`, benches, tests. */
+export const startSimulator: StartSimulator = ({ rateWindowScale, ...o } = {}) =>
+  startCobaltSimulator({ ...o, ...(rateWindowScale ? { rateWindowMs: WINDOW_MS * rateWindowScale } : {}) });

@@ -1,6 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { request } from 'undici';
-import { SimServer, header, hex, type ProviderSimulator, type SimRequest, type SimResponse } from './base.js';
+import {
+  SimServer,
+  header,
+  hex,
+  type ProviderSimulator,
+  type SimRequest,
+  type SimResponse,
+} from '../../local/simulators/base.js';
+import type { StartSimulator } from '../../local/simulators/base.js';
 
 /** Roles a Triton management token can have (readonly is only mentioned by a third party). */
 export type TritonRole = 'reseller' | 'operator' | 'readonly';
@@ -315,3 +323,6 @@ function seedDemo(s: TritonState): void {
     });
   }
 }
+
+/** The start the generic loader calls (src/local/simulators/index.ts): `npm start`, benches, tests. */
+export const startSimulator: StartSimulator = startTritonSimulator;

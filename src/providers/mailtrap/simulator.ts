@@ -7,7 +7,8 @@ import {
   type SimRequest,
   type SimResponse,
   SimulatorBase,
-} from './base.js';
+} from '../../local/simulators/base.js';
+import type { StartSimulator } from '../../local/simulators/base.js';
 
 /** A permission entry; `resource_id` may be a number or a string on the wire. */
 interface SimResource {
@@ -344,3 +345,6 @@ function readResources(value: unknown, accountId: number): SimResource[] | SimRe
 export async function startMailtrapSimulator(options: MailtrapSimOptions = {}): Promise<MailtrapSimulator> {
   return new MailtrapSimulator(options).listen(options.port ?? 0);
 }
+
+/** The start the generic loader calls (src/local/simulators/index.ts): `npm start`, benches, tests. */
+export const startSimulator: StartSimulator = startMailtrapSimulator;
