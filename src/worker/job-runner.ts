@@ -11,15 +11,7 @@ import { errorReply, runCommand } from '../commands/run.js';
 import { decideApproval, requestApproval } from '../commands/use-cases/approval.js';
 import { UseCaseContext, type UseCaseDeps } from '../commands/use-cases/context.js';
 import { renderReply } from '../slack/render.js';
-import {
-  approvalDecidedView,
-  approvalOutcomeView,
-  approvalRequestView,
-  labelOf,
-  type ApprovalSubject,
-  type View,
-} from '../slack/views.js';
-import type { Command } from '../commands/command.js';
+import { approvalDecidedView, approvalOutcomeView, approvalRequestView, type View } from '../slack/views.js';
 import { publishHome } from './home.js';
 import { AuditNotices } from './audit-notices.js';
 import { runScheduledTask } from './schedule.js';
@@ -27,6 +19,14 @@ import { deliverSecretTo } from './secret-delivery.js';
 import { jobLabel, reportCommand } from './job-metrics.js';
 import { runIncidentJob, type IncidentPolicy } from './incident-jobs.js';
 import { reconcileOrphans } from './orphans.js';
+import {
+  DECISION_NOT_RECORDED,
+  INTERRUPTED,
+  INTERRUPTED_SETTLED,
+  approvalSubject,
+  runsWithoutClaim,
+  safeToRepeat,
+} from './job-rules.js';
 
 export type { Log } from '../core/ports.js';
 
@@ -47,49 +47,8 @@ export interface JobRunnerDeps
 
 const DEFAULT_INCIDENT: IncidentPolicy = { leakPolicy: () => 'propose', onDeactivation: 'ask' };
 
-/** True when running a job again after a crash cannot mint a second token. */
-function safeToRepeat(job: Job): boolean {
-  if (job.kind === 'approval') return false;
-  return !(job.kind === 'command' && COMMAND_TRAITS[job.command.name].mints);
-}
-
-/**
- * Jobs that run even when the claim store is down: revocation and audit notices are never blocked, and
- * reads change nothing, so running one twice does no harm.
- */
-function runsWithoutClaim(job: Job): boolean {
-  if (job.kind === 'audit_post') return true;
-  if (job.kind !== 'command') return false;
-  const traits = COMMAND_TRAITS[job.command.name];
-  return traits.neverBlocked || (traits.audits === undefined && !traits.mints);
-}
-
-/** Said on an Approve/Deny click that could not be recorded. */
-const DECISION_NOT_RECORDED =
-  'tokenops could not record your decision: its store is unavailable right now, so nothing was approved or denied. Click again in a minute.';
-
-/** Every field of a create request, in words, for the approval card (before and after the decision). */
-function approvalSubject(requester: string, cmd: Command, target: string): ApprovalSubject {
-  const facts: { label: string; value: string }[] = [];
-  if (cmd.name === 'create') {
-    if (cmd.tier) facts.push({ label: labelOf('rateTier'), value: cmd.tier });
-    if (cmd.expiresAt) facts.push({ label: 'Expires', value: cmd.expiresAt.slice(0, 10) });
-    if (cmd.scopes?.length) facts.push({ label: labelOf('scopes'), value: cmd.scopes.join(', ') });
-    if (cmd.hosts?.length) facts.push({ label: labelOf('hosts'), value: cmd.hosts.join(', ') });
-  }
-  const tokenName = cmd.name === 'create' ? cmd.tokenName : undefined;
-  const reason = 'reason' in cmd ? cmd.reason : undefined;
-  return { requester, action: cmd.name, target, tokenName, facts, reason };
-}
-
 /** Thrown to make the queue deliver the job again later. */
 export class RetryLater extends Error {}
-
-const INTERRUPTED =
-  'An earlier attempt at this request was interrupted before it finished, so tokenops will not repeat it: it may have taken effect. Check `/token list` (and your DM with the bot) before trying again.';
-
-const INTERRUPTED_SETTLED =
-  'This request was interrupted before it finished, so tokenops will not repeat it. Your DM with the bot says what was left behind and what tokenops did about it.';
 
 /**
  * How long a claimed job is its worker's. It must outlast any run (the worker Lambda's timeout, 60 s):

@@ -9,6 +9,8 @@ import { acknowledgements, findings } from './fixtures/nag.js';
 import { fixtureDoc, synthStack } from './fixtures/synth.js';
 import { TABLE_SCHEMA } from '../../src/store/table.js';
 import { PLACEHOLDER_NOTE } from '../../cdk/constructs/app-secrets.js';
+import { JOB_BUDGET_MS } from '../../src/handlers/batch.js';
+import { DEFAULT_LEASE_MS } from '../../src/worker/job-runner.js';
 
 // Synthesis (esbuild, cdk-nag, a tsx child process) runs on a shared machine: give it minutes, not 30 s.
 vi.setConfig({ testTimeout: 300_000, hookTimeout: 300_000 });
@@ -195,6 +197,17 @@ describe('tokenops stack', () => {
       SqsManagedSseEnabled: true,
       RedrivePolicy: { deadLetterTargetArn: ref(synth.stack.jobs.deadLetterQueue.queueArn), maxReceiveCount: 5 },
     });
+  });
+
+  it('leases a job for longer than any worker run, so a redelivered message never finds a live run of it', () => {
+    // A run lives at most the worker's timeout; SQS redelivers only after the visibility timeout. With
+    // the lease longer than a run, a redelivery finds the job done (skipped) or its run dead (lease
+    // lapsed): a mint is then never repeated (the orphan sweep settles it), a safe job runs again.
+    const worker = template.toJSON().Resources[idOf(synth.stack.functions.worker.fn)].Properties;
+    const queue = template.toJSON().Resources[idOf(synth.stack.jobs.queue)].Properties;
+    expect(DEFAULT_LEASE_MS / 1000).toBeGreaterThan(worker.Timeout);
+    expect(JOB_BUDGET_MS / 1000).toBeLessThan(worker.Timeout);
+    expect(queue.VisibilityTimeout).toBeGreaterThan(worker.Timeout);
   });
 
   it('serves Slack through a throttled, access-logged HTTP API route to the ingress', () => {

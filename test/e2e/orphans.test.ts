@@ -16,7 +16,14 @@ const SIM: Record<string, string> = {
 const connectionOf = (p: string) => (SIM[p] as string).split(':')[1] as string;
 
 /** What a worker that died right after the provider's create leaves behind: the token, the record, the claim. */
-async function strandedMint(s: LocalStack, provider: ProviderType, name: string, ageMs = 0, minted = true) {
+async function strandedMint(
+  s: LocalStack,
+  provider: ProviderType,
+  name: string,
+  ageMs = 0,
+  minted = true,
+  rotateOf?: { id: string },
+) {
   const sim = s.sims[SIM[provider] as string]!;
   const token = minted ? sim.seedToken(name) : { id: '', secret: '' };
   const at = new Date(Date.now() - ageMs).toISOString();
@@ -25,10 +32,10 @@ async function strandedMint(s: LocalStack, provider: ProviderType, name: string,
     id: newAuditId(at),
     at,
     actor: ALICE,
-    action: 'create',
+    action: rotateOf ? 'rotate' : 'create',
     provider,
     connection: connectionOf(provider),
-    tokenName: name,
+    ...(rotateOf ? { ref: `${SIM[provider]}/${rotateOf.id}` } : { tokenName: name }),
     outcome: 'in_progress',
     correlationId,
   };
@@ -39,7 +46,9 @@ async function strandedMint(s: LocalStack, provider: ProviderType, name: string,
     createdAt: at,
     origin: { userId: ALICE, teamId: s.config.slack.allowedTeams[0] as string, channelId: 'C0GENERAL' },
     kind: 'command' as const,
-    command: { name: 'create' as const, target: { provider }, tokenName: name },
+    command: rotateOf
+      ? { name: 'rotate' as const, ref: { provider, connection: connectionOf(provider), id: rotateOf.id } }
+      : { name: 'create' as const, target: { provider }, tokenName: name },
   };
   await s.stores.claims.claim(job.id, 300_000, { takeover: false }); // the dead run's claim, lease still fresh
   return { sim, token, record, job };
@@ -100,6 +109,21 @@ describe('orphans of interrupted mints are reconciled, end to end', () => {
     // A mint still within its lease may have a live worker: the schedule leaves it alone.
     expect(await s.stores.audit.get(fresh.record.id)).toMatchObject({ outcome: 'in_progress' });
     expect(await s.sims['mailtrap:default']!.useSecret(fresh.token.secret)).toBe(200);
+  });
+
+  it('settles an interrupted rotate: the new token it left is revoked, the token being rotated is left alone', async () => {
+    const s = stack();
+    const name = `orphan-rotate-${Date.now()}`;
+    const sim = s.sims['triton:prod']!;
+    const old = sim.seedToken(name);
+    const { token: fresh, record, job } = await strandedMint(s, 'triton', name, 0, true, old);
+    await s.runner.run(job, Date.now() + 40_000, { previousRunDied: true });
+    expect(await s.stores.audit.get(record.id)).toMatchObject({
+      outcome: 'orphan_revoked',
+      ref: `triton:prod/${fresh.id}`,
+    });
+    expect(await sim.useSecret(old.secret)).toBe(200);
+    expect(await sim.useSecret(fresh.secret)).not.toBe(200);
   });
 
   it('never revokes a same-named token the requester did receive (it is in the token index)', async () => {

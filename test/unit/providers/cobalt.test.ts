@@ -259,3 +259,16 @@ describe('Cobalt adapter and simulator', () => {
     expect(s.requests.filter((r) => r.method === 'GET')).toEqual([]);
   });
 });
+
+describe('Cobalt revoke at scale', () => {
+  it('revokes one token among 10,000 at the documented limits (100 GETs, 20 mutations a minute) with one request and no listing', async () => {
+    const { s, adapter } = await setup({ rateLimits: { get: 100, mutate: 20 } });
+    for (let i = 0; i < 10_000; i++) s.seedToken(`scale-${i}`);
+    const target = s.seedToken('scale-target');
+    const before = s.requests.length;
+    const result = await adapter.revoke(target.id);
+    expect(result.method).toBe('refreshed_and_discarded');
+    expect(s.requests.slice(before).map((r) => r.method)).toEqual(['POST']);
+    expect(await s.useSecret(target.secret)).toBe(401);
+  });
+});
