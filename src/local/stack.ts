@@ -116,22 +116,14 @@ async function startSimulators(
   return { sims, connections };
 }
 
-/**
- * Starts everything `npm start` and the end-to-end tests need: dynalite, the provider simulators, the
- * Slack stand-in, the in-process queue and worker, and the Lambda ingress handler served over HTTP.
- */
-export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
-  const log = options.log ?? quiet;
-  const [dynamo, { sims, connections }] = await Promise.all([
-    startLocalDynamo({ path: options.dataDir }),
-    startSimulators(options.demo ?? true, options.simWindowScale),
-  ]);
+/** The Slack stand-in with the demo workspace: its users, channels and signing secret. */
+function startStandin(options: LocalStackOptions): Promise<SlackStandin> {
   const channels = [
     { id: LOCAL.channels.general, name: 'general' },
     { id: LOCAL.channels.audit, name: 'token-audit' },
     { id: LOCAL.channels.approvals, name: 'token-approvals' },
   ];
-  const standin = await startSlackStandin({
+  return startSlackStandin({
     port: options.port,
     signingSecret: LOCAL.signingSecret,
     botToken: LOCAL.botToken,
@@ -144,7 +136,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     ...(options.ackTimeoutMs ? { ackTimeoutMs: options.ackTimeoutMs } : {}),
     auditChannel: LOCAL.channels.audit,
   });
-  const config: AppConfig = {
+}
+
+/** The app's config: the stand-in as Slack, the demo policy, the simulators' connections. */
+function localConfig(standin: SlackStandin, connections: ConnectionConfig[], options: LocalStackOptions): AppConfig {
+  return {
     slack: {
       botId: LOCAL.botId,
       botUserId: LOCAL.botUserId,
@@ -164,12 +160,23 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       leakPolicy: options.leakPolicy ?? DEMO_LEAK_POLICY,
     },
   };
-  const slack: SlackSecrets = { signingSecret: LOCAL.signingSecret, botToken: LOCAL.botToken };
-  const queue = new InProcessQueue({
-    delayScale: options.delayScale ?? 1,
-    ...(options.concurrency ? { concurrency: options.concurrency } : {}),
-    ...(options.queueDir ? { journalDir: options.queueDir } : {}),
-  });
+}
+
+/** What the worker and the ingress share. */
+interface Shared {
+  config: AppConfig;
+  slack: SlackSecrets;
+  queue: InProcessQueue;
+  log: Log;
+  options: LocalStackOptions;
+}
+
+/**
+ * The store and the workers (as many as `options.workers`, taking turns on the queue as Lambda instances
+ * share an SQS queue), each with its own rate limiter over the shared buckets.
+ */
+function startWorkers(shared: Shared, dynamo: LocalDynamo) {
+  const { config, slack, queue, log, options } = shared;
   const db = documentClient({ tableName: dynamo.tableName, endpoint: dynamo.endpoint });
   const stores = dynamoStores(db, dynamo.tableName);
   const limiter = (): DynamoRateLimiter =>
@@ -207,6 +214,17 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       previousRunDied: recovered,
     }),
   );
+  return { db, stores, runner, rateGates };
+}
+
+/** The Lambda ingress behind its door and the leak intake, served over HTTP like API Gateway. */
+async function serveBot(
+  shared: Shared,
+  worker: ReturnType<typeof startWorkers>,
+  dynamo: LocalDynamo,
+): Promise<{ requestUrl: string; server: Server }> {
+  const { config, slack, queue, log, options } = shared;
+  const { db, stores, rateGates } = worker;
   const receiver = new AwsLambdaReceiver({ signingSecret: slack.signingSecret, logLevel: LogLevel.ERROR });
   const directoryBudgetMs = options.directoryBudgetMs;
   const fingerprintKey = async (): Promise<string> => LOCAL.fingerprintKey;
@@ -237,6 +255,31 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     port: botPort,
     routes: { '/leaks': leakHttpHandler(leaks) as unknown as HttpApiHandler },
   });
+  return { requestUrl, server };
+}
+
+/**
+ * Starts everything `npm start` and the end-to-end tests need: dynalite, the provider simulators, the
+ * Slack stand-in, the in-process queue and worker, and the Lambda ingress handler served over HTTP.
+ */
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const log = options.log ?? quiet;
+  const [dynamo, { sims, connections }] = await Promise.all([
+    startLocalDynamo({ path: options.dataDir }),
+    startSimulators(options.demo ?? true),
+  ]);
+  const standin = await startStandin(options);
+  const config = localConfig(standin, connections, options);
+  const slack: SlackSecrets = { signingSecret: LOCAL.signingSecret, botToken: LOCAL.botToken };
+  const queue = new InProcessQueue({
+    delayScale: options.delayScale ?? 1,
+    ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+    ...(options.queueDir ? { journalDir: options.queueDir } : {}),
+  });
+  const shared: Shared = { config, slack, queue, log, options };
+  const worker = startWorkers(shared, dynamo);
+  const { stores, runner } = worker;
+  const { requestUrl, server } = await serveBot(shared, worker, dynamo);
   standin.setRequestUrl(requestUrl);
   return {
     config,

@@ -3,7 +3,8 @@ import { TokenOpsError, UndoFailedError, asTokenOpsError } from '../../core/erro
 import { approvalDependsOnTier, needsApproval } from '../../core/policy.js';
 import type { Ref } from '../../core/ref.js';
 import { fingerprint } from '../../core/secret.js';
-import { type IssuedToken, type OldSecretFate, type ProviderAdapter, type TokenSummary } from '../../core/token.js';
+import type { TokenRecord } from '../../core/ports.js';
+import type { IssuedToken, OldSecretFate, ProviderAdapter, RotateResult, TokenSummary } from '../../core/token.js';
 import { providerLabel } from '../../providers/descriptors.js';
 import type { Command } from '../command.js';
 import type { Reply } from '../reply.js';
@@ -105,17 +106,17 @@ async function undo(ctx: UseCaseContext, issued: IssuedToken, record: AuditRecor
   }
 }
 
-/** `/token create PROVIDER[:CONN] NAME …`: audit first (fail closed), mint, deliver, remember. */
-export async function createToken(
+/**
+ * The checks before a create that may stop it with a reply: the provider can create, no token of the
+ * same name already exists (unless the person confirmed), approved when the policy says so.
+ */
+async function planCreate(
   ctx: UseCaseContext,
   cmd: CreateCommand,
+  adapter: ProviderAdapter,
+  connection: string,
   requestApproval: (summary: string) => Promise<Reply>,
-): Promise<Reply> {
-  await ctx.authorize('create', cmd.target.provider);
-  // No --tier: the connection's default tier applies, which the admin chose; limits check what is asked.
-  await ctx.withinLimits('create', cmd.target.provider, { tier: cmd.tier, scopes: cmd.scopes });
-  const connection = ctx.deps.registry.resolveConnection(cmd.target.provider, cmd.target.connection);
-  const adapter = await ctx.deps.registry.adapter(cmd.target.provider, connection);
+): Promise<Reply | undefined> {
   if (adapter.capabilities.create.mode === 'unsupported')
     return {
       kind: 'refused',
@@ -136,11 +137,26 @@ export async function createToken(
         confirmValue: duplicateConfirmValue(cmd, connection),
       };
   }
-  if (!ctx.actor.approvedBy && needsApproval(ctx.deps.policy, 'create', cmd.target.provider, cmd.tier)) {
+  if (!ctx.actor.approvedBy && needsApproval(ctx.deps.policy, 'create', cmd.target.provider, cmd.tier))
     return requestApproval(
       `create ${cmd.target.provider}:${connection} token "${cmd.tokenName}"${cmd.tier ? ` (tier ${cmd.tier})` : ''}`,
     );
-  }
+  return undefined;
+}
+
+/** `/token create PROVIDER[:CONN] NAME …`: audit first (fail closed), mint, deliver, remember. */
+export async function createToken(
+  ctx: UseCaseContext,
+  cmd: CreateCommand,
+  requestApproval: (summary: string) => Promise<Reply>,
+): Promise<Reply> {
+  await ctx.authorize('create', cmd.target.provider);
+  // No --tier: the connection's default tier applies, which the admin chose; limits check what is asked.
+  await ctx.withinLimits('create', cmd.target.provider, { tier: cmd.tier, scopes: cmd.scopes });
+  const connection = ctx.deps.registry.resolveConnection(cmd.target.provider, cmd.target.connection);
+  const adapter = await ctx.deps.registry.adapter(cmd.target.provider, connection);
+  const stop = await planCreate(ctx, cmd, adapter, connection, requestApproval);
+  if (stop) return stop;
   const base = {
     action: 'create' as const,
     provider: cmd.target.provider,
@@ -185,17 +201,25 @@ export async function createToken(
   };
 }
 
+/** What a rotate may go ahead with: the token as known, its tier, and the listing read to learn it. */
+interface RotatePlan {
+  known: TokenRecord | undefined;
+  tier: string | undefined;
+  previous: TokenSummary | undefined;
+}
+
 /**
- * `/token rotate REF`: owner-scoped, never tokenops' own credential, never a token tokenops revoked,
- * and under the same approval rules as create. Then create new → deliver → retire old (the adapter).
+ * The checks before a rotate, in order: permission (owner-scoped), the provider can rotate, not a token
+ * tokenops revoked, not tokenops' own credential, within limits, approved when the tier needs it.
+ * Returns the reply that stops it, or what it may go ahead with.
  */
-export async function rotateToken(
+async function planRotate(
   ctx: UseCaseContext,
-  ref: Ref,
+  target: Target,
   reason: string | undefined,
   requestApproval: (summary: string) => Promise<Reply>,
-): Promise<Reply> {
-  const { adapter, connection, refText } = await adapterFor(ctx, ref);
+): Promise<Reply | RotatePlan> {
+  const { adapter, ref, connection, refText } = target;
   const [known, revoked] = await Promise.all([
     ctx.deps.stores.tokens.get(refText).catch(() => undefined),
     ctx.deps.stores.tokens.revocation(refText).catch(() => undefined),
@@ -214,77 +238,117 @@ export async function rotateToken(
   await ctx.withinLimits('rotate', ref.provider, { tier });
   if (!ctx.actor.approvedBy && needsApproval(ctx.deps.policy, 'rotate', ref.provider, tier))
     return requestApproval(`rotate ${refText}${known ? ` "${known.name}"` : ''}${tier ? ` (tier ${tier})` : ''}`);
+  return { known, tier, previous };
+}
+
+/** A token a change acts on: its adapter, parsed REF, resolved connection and canonical REF text. */
+interface Target {
+  adapter: ProviderAdapter;
+  ref: Ref;
+  connection: string;
+  refText: string;
+}
+
+/** After a rotate: remember the new token, finish the audit, mark the old one retired; the reply. */
+async function recordRotation(ctx: UseCaseContext, target: Target, record: AuditRecord, result: RotateResult) {
+  const { adapter, refText } = target;
+  const how =
+    result.fallback ?? (adapter.capabilities.rotate.mode === 'emulated' ? adapter.capabilities.rotate.how : undefined);
+  const fate = fateText(result.old, refText);
+  const retired = result.old.fate !== 'expires_later' && result.old.fate !== 'retire_failed';
+  // Independent best-effort writes, at once. The record names the rotated token: its REF, name and
+  // last 4; the new one is in the detail.
+  await Promise.all([
+    remember(ctx, result.issued),
+    ctx.finishAudit(record, 'succeeded', {
+      ref: refText,
+      tokenName: result.previous?.name,
+      last4: result.previous?.last4,
+      detail: `new token ${result.issued.summary.ref} (…${result.issued.secret.last4}); ${fate}`,
+    }),
+    retired
+      ? ctx.deps.stores.tokens
+          .markRevoked({ ref: refText, at: ctx.now().toISOString(), by: ctx.actor.userId, how: `rotated: ${fate}` })
+          .catch(ctx.dropped('token index revoke mark'))
+      : undefined,
+  ]);
+  const reply: Reply = {
+    kind: 'secret_sent',
+    action: 'rotated',
+    ref: result.issued.summary.ref,
+    tokenName: result.issued.summary.name,
+    how,
+    oldFate: fate,
+  };
+  return reply;
+}
+
+/** A rotate that threw: the audit says how it ended, and the error says what became of both tokens. */
+async function rotationFailed(
+  ctx: UseCaseContext,
+  adapter: ProviderAdapter,
+  record: AuditRecord,
+  err: unknown,
+  deliveryFailed: boolean,
+): Promise<never> {
+  if (err instanceof UndoFailedError) {
+    await ctx.finishAudit(record, 'failed', {
+      errorCode: 'delivery_failed',
+      detail: `secret not delivered; revoking the new token ${err.ref} failed too`,
+    });
+    throw err;
+  }
+  if (deliveryFailed) {
+    await ctx.finishAudit(record, 'undone', {
+      errorCode: 'delivery_failed',
+      detail: 'secret not delivered; the new token was revoked again',
+    });
+    // Emulated rotation retires the old token only after delivery; a provider's own rotation already did.
+    const old =
+      adapter.capabilities.rotate.mode === 'emulated'
+        ? 'The old token was left working.'
+        : 'The provider has already retired the old secret (or started its grace period): rotate again or create a new token.';
+    throw new TokenOpsError(
+      'delivery_failed',
+      `The new secret could not be delivered to your DM, so the new token was revoked again. ${old}`,
+    );
+  }
+  await ctx.finishAudit(record, 'failed', { errorCode: asTokenOpsError(err).code });
+  throw err;
+}
+
+/**
+ * `/token rotate REF`: owner-scoped, never tokenops' own credential, never a token tokenops revoked,
+ * and under the same approval rules as create. Then create new → deliver → retire old (the adapter).
+ */
+export async function rotateToken(
+  ctx: UseCaseContext,
+  ref: Ref,
+  reason: string | undefined,
+  requestApproval: (summary: string) => Promise<Reply>,
+): Promise<Reply> {
+  const target: Target = { ref, ...(await adapterFor(ctx, ref)) };
+  const plan = await planRotate(ctx, target, reason, requestApproval);
+  if ('kind' in plan) return plan;
+  const { adapter, connection, refText } = target;
   // The adapter reads the token itself; its name and last 4 join the record when the rotate returns.
   const record = await ctx.beginAudit({ action: 'rotate', provider: ref.provider, connection, ref: refText, reason });
   let deliveryFailed = false;
-  try {
-    const result = await adapter.rotate(ref.id, {
-      reason,
-      previous,
-      deliver: async (issued) => {
-        try {
-          await ctx.deliver(issued, { action: 'rotated' });
-        } catch (err) {
-          deliveryFailed = true;
-          throw err;
-        }
-      },
-    });
-    const how =
-      result.fallback ??
-      (adapter.capabilities.rotate.mode === 'emulated' ? adapter.capabilities.rotate.how : undefined);
-    const fate = fateText(result.old, refText);
-    const retired = result.old.fate !== 'expires_later' && result.old.fate !== 'retire_failed';
-    // Independent best-effort writes, at once. The record names the rotated token: its REF, name and
-    // last 4; the new one is in the detail.
-    await Promise.all([
-      remember(ctx, result.issued),
-      ctx.finishAudit(record, 'succeeded', {
-        ref: refText,
-        tokenName: result.previous?.name,
-        last4: result.previous?.last4,
-        detail: `new token ${result.issued.summary.ref} (…${result.issued.secret.last4}); ${fate}`,
-      }),
-      retired
-        ? ctx.deps.stores.tokens
-            .markRevoked({ ref: refText, at: ctx.now().toISOString(), by: ctx.actor.userId, how: `rotated: ${fate}` })
-            .catch(ctx.dropped('token index revoke mark'))
-        : undefined,
-    ]);
-    return {
-      kind: 'secret_sent',
-      action: 'rotated',
-      ref: result.issued.summary.ref,
-      tokenName: result.issued.summary.name,
-      how,
-      oldFate: fate,
-    };
-  } catch (err) {
-    if (err instanceof UndoFailedError) {
-      await ctx.finishAudit(record, 'failed', {
-        errorCode: 'delivery_failed',
-        detail: `secret not delivered; revoking the new token ${err.ref} failed too`,
-      });
+  const deliver = async (issued: IssuedToken): Promise<void> => {
+    try {
+      await ctx.deliver(issued, { action: 'rotated' });
+    } catch (err) {
+      deliveryFailed = true;
       throw err;
     }
-    if (deliveryFailed) {
-      await ctx.finishAudit(record, 'undone', {
-        errorCode: 'delivery_failed',
-        detail: 'secret not delivered; the new token was revoked again',
-      });
-      // Emulated rotation retires the old token only after delivery; a provider's own rotation already did.
-      const old =
-        adapter.capabilities.rotate.mode === 'emulated'
-          ? 'The old token was left working.'
-          : 'The provider has already retired the old secret (or started its grace period): rotate again or create a new token.';
-      throw new TokenOpsError(
-        'delivery_failed',
-        `The new secret could not be delivered to your DM, so the new token was revoked again. ${old}`,
-      );
-    }
-    await ctx.finishAudit(record, 'failed', { errorCode: asTokenOpsError(err).code });
-    throw err;
+  };
+  let result: RotateResult;
+  try {
+    result = await adapter.rotate(ref.id, { reason, previous: plan.previous, deliver });
+  } catch (err) {
+    return rotationFailed(ctx, adapter, record, err, deliveryFailed);
   }
+  return recordRotation(ctx, target, record, result);
 }
 
 /** `/token activate|deactivate REF`. Activation fails closed on the audit store (it revives a secret). */

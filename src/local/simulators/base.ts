@@ -151,81 +151,79 @@ export class SimServer {
   }
 
   async #handle(raw: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(raw.url ?? '/', 'http://sim');
-    const chunks: Buffer[] = [];
-    for await (const c of raw) chunks.push(c as Buffer);
-    const text = Buffer.concat(chunks).toString('utf8');
-    let body: unknown = undefined;
-    if (text) {
-      try {
-        body = JSON.parse(text);
-      } catch {
-        body = text;
-      }
-    }
-    const rec: RecordedRequest = {
-      method: raw.method ?? 'GET',
-      path: url.pathname,
-      query: url.searchParams,
-      headers: raw.headers,
-      body,
-      at: Date.now(),
-    };
+    const rec = await recordOf(raw);
     this.requests.push(rec);
     if (this.#latency > 0) await sleep(this.#latency);
     let wrongSchema = false;
     for (const fault of this.#takeFaults(rec.method, rec.path)) {
-      switch (fault.kind) {
-        case 'latency':
-          await sleep(fault.ms);
-          break;
-        case 'reset':
-          raw.socket.destroy();
-          return;
-        case 'bad_json':
-          return send(
-            res,
-            { status: 200, body: fault.text ?? '{"data": [ {"oops"', headers: { 'content-type': 'application/json' } },
-            true,
-          );
-        case 'html':
-          return send(
-            res,
-            {
-              status: fault.status ?? 502,
-              body: '<html><body><h1>502 Bad Gateway</h1></body></html>',
-              headers: { 'content-type': 'text/html' },
-            },
-            true,
-          );
-        case 'rate_limit':
-          return send(res, {
-            status: fault.status ?? 429,
-            body: { errors: 'Rate limit exceeded' },
-            headers: fault.retryAfter === undefined ? {} : { 'retry-after': fault.retryAfter },
-          });
-        case 'status':
-          return send(res, {
-            status: fault.status,
-            body: fault.body ?? { error: 'Injected failure' },
-            headers: fault.headers ?? {},
-          });
-        case 'wrong_schema':
-          wrongSchema = true;
-      }
+      if (fault.kind === 'latency') await sleep(fault.ms);
+      else if (fault.kind === 'reset') return void raw.socket.destroy();
+      else if (fault.kind === 'wrong_schema') wrongSchema = true;
+      else return send(res, faultAnswer(fault), fault.kind === 'bad_json' || fault.kind === 'html');
     }
     if (wrongSchema) return send(res, { status: 200, body: { unexpected: [{ shape: true }] } });
+    return send(res, await this.#route(rec, raw));
+  }
+
+  /** The answer of the first route that matches, a 500 when its handler throws, else a 404. */
+  async #route(rec: RecordedRequest, raw: IncomingMessage): Promise<SimResponse> {
     for (const r of this.#routes) {
       if (r.method !== rec.method) continue;
       const m = r.pattern.exec(rec.path);
       if (!m) continue;
       try {
-        return send(res, await r.handler({ ...rec, params: m.slice(1), raw }));
+        return await r.handler({ ...rec, params: m.slice(1), raw });
       } catch (err) {
-        return send(res, { status: 500, body: { error: String(err) } });
+        return { status: 500, body: { error: String(err) } };
       }
     }
-    return send(res, { status: 404, body: { error: 'Not Found' } });
+    return { status: 404, body: { error: 'Not Found' } };
+  }
+}
+
+/** Reads a request's body (JSON when it parses, else the text) into the record tests inspect. */
+async function recordOf(raw: IncomingMessage): Promise<RecordedRequest> {
+  const url = new URL(raw.url ?? '/', 'http://sim');
+  const chunks: Buffer[] = [];
+  for await (const c of raw) chunks.push(c as Buffer);
+  const text = Buffer.concat(chunks).toString('utf8');
+  let body: unknown = undefined;
+  if (text) {
+    try {
+      body = JSON.parse(text);
+    } catch {
+      body = text;
+    }
+  }
+  return {
+    method: raw.method ?? 'GET',
+    path: url.pathname,
+    query: url.searchParams,
+    headers: raw.headers,
+    body,
+    at: Date.now(),
+  };
+}
+
+/** What an injected fault answers instead of the route (bad_json and html are sent as raw text). */
+function faultAnswer(fault: Extract<Fault, { kind: 'bad_json' | 'html' | 'rate_limit' | 'status' }>): SimResponse {
+  switch (fault.kind) {
+    case 'bad_json':
+      return { status: 200, body: fault.text ?? '{"data": [ {"oops"', headers: { 'content-type': 'application/json' } };
+    case 'html':
+      return {
+        status: fault.status ?? 502,
+        body: '<html><body><h1>502 Bad Gateway</h1></body></html>',
+        headers: { 'content-type': 'text/html' },
+      };
+    case 'rate_limit':
+      return {
+        status: fault.status ?? 429,
+        body: { errors: 'Rate limit exceeded' },
+        headers: fault.retryAfter === undefined ? {} : { 'retry-after': fault.retryAfter },
+      };
+    case 'status':
+      return { status: fault.status, body: fault.body ?? { error: 'Injected failure' }, headers: fault.headers ?? {} };
   }
 }
 
