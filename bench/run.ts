@@ -7,6 +7,7 @@ import '../src/local/quiet-warnings.js';
  */
 import * as bulkRevoke from './bulk-revoke.js';
 import * as coldStart from './cold-start.js';
+import * as leakToKill from './leak-to-kill.js';
 import * as providersFanout from './providers-fanout.js';
 import * as scale from './scale.js';
 import * as timeToKill from './time-to-kill.js';
@@ -15,7 +16,16 @@ import * as workerCreate from './worker-create.js';
 import { metTarget, ratioOf, type BenchModule, type BenchResult } from './types.js';
 
 /** Every benchmark, run in this order. Register a new module by importing it and adding it here. */
-const MODULES: BenchModule[] = [coldStart, warmAck, providersFanout, workerCreate, scale, timeToKill, bulkRevoke];
+const MODULES: BenchModule[] = [
+  coldStart,
+  warmAck,
+  providersFanout,
+  workerCreate,
+  scale,
+  timeToKill,
+  bulkRevoke,
+  leakToKill,
+];
 
 interface Row {
   module: string;

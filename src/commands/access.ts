@@ -2,6 +2,7 @@ import { newAuditId, type AuditAction, type AuditRecord } from '../core/audit.js
 import type { Directory, JobOrigin } from '../core/ports.js';
 import {
   authorize,
+  reportRefusal,
   withinLimits,
   type Decision,
   type PolicyAction,
@@ -46,6 +47,8 @@ export const COMMAND_TRAITS: Readonly<Record<Command['name'], CommandTraits>> = 
   revoke_bulk: { action: 'revoke', audits: undefined, mints: false, neverBlocked: false },
   activate: { action: 'activate', audits: 'activate', mints: false, neverBlocked: false },
   deactivate: { action: 'deactivate', audits: 'deactivate', mints: false, neverBlocked: false },
+  // Any member may report a leak (guests and strangers may not): see Access.reportRefusal.
+  leaked: { action: undefined, audits: undefined, mints: false, neverBlocked: false },
 };
 
 /** The provider a command acts on, when it names one. */
@@ -123,6 +126,12 @@ export class Access {
   ): Promise<Decision> {
     if (!this.deps.allowedTeams.includes(teamId)) return { allowed: false, reason: OTHER_WORKSPACE };
     return withinLimits(this.deps.policy, await this.principal(userId, teamId), action, provider, requested);
+  }
+
+  /** Why this person may not report a leak (any member may), or undefined. */
+  async reportRefusal(userId: string, teamId: string): Promise<string | undefined> {
+    if (!this.deps.allowedTeams.includes(teamId)) return OTHER_WORKSPACE;
+    return reportRefusal(this.deps.allowedTeams, await this.principal(userId, teamId));
   }
 
   /** Why the action is refused, or undefined when it is allowed. */

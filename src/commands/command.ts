@@ -44,6 +44,8 @@ export type Command =
   /** `/token revoke --owner … --provider …`: a preview of a bulk revocation (compromise mode). */
   | { name: 'revoke_bulk'; selection: BulkSelection; reason?: string | undefined }
   | { name: 'find'; query: string }
+  /** Opens the leak form. `typed`: something followed `leaked` on the command line (never kept here). */
+  | { name: 'leaked'; typed: boolean }
   | { name: 'audit'; provider?: ProviderType | undefined; sinceDays: number };
 
 /** The name of a command. */

@@ -46,6 +46,7 @@ const COMMAND_FLAGS: Record<CommandName, string[]> = {
   deactivate: ['reason'],
   find: [],
   audit: ['since'],
+  leaked: [],
 };
 
 const MAX_INPUT = 4000;
@@ -70,6 +71,8 @@ function parseOrFail(raw: string, now: Date): Command {
   if (head.kind !== 'word') throw new ParseError('Start with a command, for example /token list.', USAGE.help);
   const name = commandName(head.text);
   if (name === 'create' && rest.length === 0) return { name: 'create_modal' };
+  // Whatever follows `leaked` may be a secret: it is never parsed, echoed or kept.
+  if (name === 'leaked') return { name: 'leaked', typed: rest.length > 0 };
   const args = collect(name, rest);
   try {
     return build(name, args, now);
@@ -178,6 +181,8 @@ function build(name: CommandName, args: Args, now: Date): Command {
         provider: words.length === 0 ? undefined : auditProvider(one('provider')),
         sinceDays: since(flags),
       };
+    case 'leaked':
+      return { name, typed: words.length > 0 };
   }
 }
 

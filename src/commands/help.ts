@@ -15,6 +15,7 @@ export const USAGE: Record<CommandName, string> = {
   deactivate: '/token deactivate REF [--reason TEXT]',
   find: '/token find TEXT',
   audit: '/token audit [provider] [--since 7d]',
+  leaked: '/token leaked',
 };
 
 /** Every command name, in the order help lists them. */
@@ -33,6 +34,7 @@ const SUMMARIES: Record<CommandName, string> = {
   deactivate: 'turn a token off without deleting it',
   find: 'find tokens by last characters, fingerprint or name',
   audit: 'recent changes: who did what, why, and how it ended',
+  leaked: 'report a leaked secret in a private form; a match is revoked or sent to security',
 };
 
 /** One paragraph per command: what it does and what to know before using it. */
@@ -53,6 +55,8 @@ const DESCRIPTIONS: Record<CommandName, string> = {
   find: 'Finds tokens across every provider by their last characters, a fingerprint prefix or a name (3 characters at least). Each match has a Revoke button.',
   audit:
     'Shows recent changes: who did what to which token, why, and how it ended. `--since` takes days (default 7, at most 365).',
+  leaked:
+    'Opens a private form where you paste a secret you found somewhere it should not be. Never type the secret after the command: the value is checked against every token tokenops knows, and a match is revoked at once or sent to security, as the policy says. The result comes to your DM with the bot.',
 };
 
 /** Help as Slack mrkdwn: the overview, or the form and description of one command (our text only). */

@@ -1,4 +1,5 @@
 import type { AuditRecord } from '../core/audit.js';
+import type { LeakItem } from '../core/leak-door.js';
 import type { JobOrigin, JobQueue as QueuePort } from '../core/ports.js';
 import type { Command } from './command.js';
 
@@ -31,7 +32,16 @@ export type Job = {
   | { kind: 'bulk_item'; bulkId: string; ref: string }
   /** Stops a bulk job: what has not started is cancelled (or drops a preview). */
   | { kind: 'bulk_stop'; bulkId: string }
+  /** A leak reported in Slack (`/token leaked`): fingerprints only, taken at the ingress. */
+  | { kind: 'leak_report'; items: LeakItem[] }
+  /** A Slack user was deactivated (`user_change`, `deleted: true`): their tokens, by policy. */
+  | { kind: 'offboard'; subject: string }
+  /** Security's choice on an offboarding card. */
+  | { kind: 'offboard_decision'; subject: string; decision: OffboardDecision; newOwner?: string | undefined }
 );
+
+/** What security chose for a deactivated person's tokens. */
+export type OffboardDecision = 'revoke' | 'keep' | 'reassign';
 
 /** The kinds of a bulk job's messages: idempotent through the job's own conditional writes. */
 export const BULK_KINDS: readonly Job['kind'][] = ['bulk_start', 'bulk_item', 'bulk_stop'];

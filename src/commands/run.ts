@@ -85,6 +85,7 @@ async function dispatch(ctx: UseCaseContext, c: Command, requestApproval: Reques
       return toggleToken(ctx, c.name, c.ref, c.reason);
     case 'help':
     case 'create_modal':
+    case 'leaked':
       // Answered by the ingress without a job; reaching the worker means a malformed job.
       return { kind: 'error', code: 'internal', message: 'That command is answered directly and needs no job.' };
   }

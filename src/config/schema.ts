@@ -90,6 +90,12 @@ export const incidentSchema = z.object({
    */
   leakPolicy: z._default(z.partialRecord(providerKey, z.enum(['autoRevoke', 'propose'])), {}),
   /**
+   * When a Slack user is deactivated (`user_change`, `deleted: true`): `revoke` revokes every token the
+   * index says they own, at once; `ask` posts a card to the audit channel (Revoke all / Reassign / Keep).
+   * @default ask
+   */
+  onDeactivation: z.optional(z.enum(['revoke', 'ask'])),
+  /**
    * A bulk revocation (`/token revoke --owner …`) of more tokens than this is confirmed by typing their
    * number in a modal; up to this many, a button. @default 10
    */

@@ -2,7 +2,20 @@ import { randomUUID } from 'node:crypto';
 import type { ProviderType } from './token.js';
 
 /** Every action that changes a token or a request, and therefore leaves an audit record. */
-export type AuditAction = 'create' | 'revoke' | 'rotate' | 'activate' | 'deactivate' | 'approve' | 'deny';
+export type AuditAction =
+  | 'create'
+  | 'revoke'
+  | 'rotate'
+  | 'activate'
+  | 'deactivate'
+  | 'approve'
+  | 'deny'
+  /** A deactivated person's token given to someone else (offboarding). */
+  | 'reassign'
+  /** A deactivated person's token deliberately left as it is (offboarding). */
+  | 'keep'
+  /** The summary of revoking every token of a deactivated person. */
+  | 'offboard';
 
 /**
  * How an attempted change ended. `not_found`: the provider has no such token (never a success).

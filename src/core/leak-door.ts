@@ -101,3 +101,17 @@ export interface PartnerLabel {
   token_type: string;
   label: 'true_positive' | 'false_positive';
 }
+
+/**
+ * A value reported in Slack (`/token leaked`), fingerprinted at once like a scanner's. No plain hash is
+ * kept: only a scanner's answer names a token by one.
+ */
+export function leakItemFromSlack(value: string, fingerprintKey: string, reporter: string, where: string): LeakItem {
+  return {
+    fingerprint: fingerprint(value, fingerprintKey),
+    tokenHash: '',
+    type: 'slack_report',
+    url: text(where, 300),
+    source: `Slack, /token leaked by ${reporter}`,
+  };
+}

@@ -82,6 +82,14 @@ function workspaceRefusal(allowedTeams: readonly string[], principal: Principal)
 }
 
 /**
+ * Why a principal may not report a leak, if not: any member may (a report can only kill a token whose
+ * secret the reporter already holds); other workspaces, strangers, guests and deactivated accounts may not.
+ */
+export function reportRefusal(allowedTeams: readonly string[], principal: Principal): string | undefined {
+  return workspaceRefusal(allowedTeams, principal);
+}
+
+/**
  * Decides whether a principal may do an action (on a provider, or on every provider when none is
  * named). Deny by default: other workspaces, guests, strangers and users without a granting role.
  * With a `subject`, an owner-scoped action is decided for that token: `:own` grants reach only

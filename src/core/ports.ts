@@ -55,6 +55,8 @@ export interface TokenIndex {
   put(record: TokenRecord): Promise<void>;
   get(ref: string): Promise<TokenRecord | undefined>;
   byOwner(owner: string): Promise<TokenRecord[]>;
+  /** Gives a token to a new owner (offboarding); the caller audits it. */
+  reassign(ref: string, owner: string): Promise<void>;
   /** Every record (the schedule's daily pass). */
   all(): Promise<TokenRecord[]>;
   /** Records that tokenops revoked a token (any token, minted by tokenops or not): revocation is final. */

@@ -57,6 +57,8 @@ export interface LocalStackOptions {
   telemetry?: Telemetry;
   /** Leak policy per provider. @default Mailtrap and Vector Charts autoRevoke, the rest propose */
   leakPolicy?: AppConfig['incident']['leakPolicy'];
+  /** What happens to a deactivated user's tokens. @default ask (a card to security) */
+  onDeactivation?: AppConfig['incident']['onDeactivation'];
   /** The documented rate limits the shared limiter keeps (tests and the bench scale windows down). */
   rateRules?: Record<ProviderType, readonly RateRule[]>;
   /** Scales the simulators' own rate-limit windows (Cobalt enforces its documented one). @default 1 */
@@ -158,6 +160,7 @@ function localConfig(standin: SlackStandin, connections: ConnectionConfig[], opt
     incident: {
       leakSigningSecret: LOCAL.leakSigningSecret,
       leakPolicy: options.leakPolicy ?? DEMO_LEAK_POLICY,
+      onDeactivation: options.onDeactivation ?? 'ask',
     },
   };
 }

@@ -96,14 +96,16 @@ export function formShape(body: string): Shape {
 }
 
 /** The Events API events tokenops subscribes to (slack/manifest.yaml); any other is not ours. */
-const EVENTS: ReadonlySet<string> = new Set(['app_home_opened']);
+const EVENTS: ReadonlySet<string> = new Set(['app_home_opened', 'user_change']);
 
 /** An Events API callback: a subscribed event type, from a user, in a workspace. */
 function eventCallback(p: Obj): Shape {
   const e = p['event'];
   if (!isObj(e) || !isStr(e['type'])) return bad('event_callback without an event type');
   if (!EVENTS.has(e['type'])) return bad(`an event tokenops does not subscribe to (${e['type'].slice(0, 40)})`);
-  if (!nonEmpty(e['user'])) return bad(`${e['type']} without user`);
+  // user_change carries the whole user object; app_home_opened the user's id.
+  const user = e['type'] === 'user_change' ? (isObj(e['user']) ? e['user']['id'] : undefined) : e['user'];
+  if (!nonEmpty(user)) return bad(`${e['type']} without user`);
   if (!nonEmpty(p['team_id'])) return bad(`${e['type']} without team_id`);
   if (p['api_app_id'] !== undefined && !isStr(p['api_app_id'])) return bad('event with a malformed api_app_id');
   return { ok: true, kind: `event:${e['type']}`, appId: p['api_app_id'] as string | undefined };

@@ -4,6 +4,7 @@ import { registerBulkModal } from './listeners/bulk.js';
 import { createModalListener } from './listeners/create-modal.js';
 import { ingressKit, type IngressDeps } from './listeners/kit.js';
 import { slashCommandListener } from './listeners/slash-command.js';
+import { registerIncident } from './listeners/incident.js';
 import { CREATE_MODAL_CALLBACK_ID } from './views.js';
 import { fromIngressKit, registerInteractions } from './interactions.js';
 
@@ -22,4 +23,6 @@ export function registerListeners(app: App, deps: IngressDeps): void {
   registerBulkModal(app, kit);
   // The form's provider select, the deny-reason modal and the Home tab.
   registerInteractions(app, fromIngressKit(kit));
+  // `/token leaked`'s form, user_change (offboarding) and the offboarding card.
+  registerIncident(app, kit);
 }

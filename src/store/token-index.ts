@@ -58,6 +58,21 @@ export class DynamoTokenIndex implements TokenIndex {
     return (res.Items ?? []).map((i) => strip<TokenRecord>(i));
   }
 
+  async reassign(ref: string, owner: string): Promise<void> {
+    await guarded('change the owner', () =>
+      this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: `TOKEN#${ref}`, sk: 'T' },
+          UpdateExpression: 'SET #o = :o, gsi1pk = :g',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: { '#o': 'owner' },
+          ExpressionAttributeValues: { ':o': owner, ':g': `OWNER#${owner}` },
+        }),
+      ),
+    );
+  }
+
   /** Every token record, from the sparse token index: the audit items sharing the table are never read. */
   async all(): Promise<TokenRecord[]> {
     return queryAll<TokenRecord>(this.db, 'read the tokens', {

@@ -92,5 +92,12 @@ function workerDeps(args: WorkerArgs): JobRunnerDeps {
     bulkLeaseMs: args.bulkLeaseMs,
     bulkConfirmThreshold: config.incident.bulkConfirmThreshold,
     telemetry: args.telemetry,
+    incident: {
+      leakPolicy: (provider) => {
+        const policy = config.incident.leakPolicy;
+        return policy[provider as keyof typeof policy] ?? policy['*'] ?? 'propose';
+      },
+      onDeactivation: config.incident.onDeactivation ?? 'ask',
+    },
   };
 }

@@ -17,6 +17,7 @@ import { AuditNotices } from './audit-notices.js';
 import { runScheduledTask } from './schedule.js';
 import { deliverSecretTo } from './secret-delivery.js';
 import { jobLabel, reportCommand } from './job-metrics.js';
+import { runIncidentJob, type IncidentPolicy } from './incident-jobs.js';
 import { reconcileOrphans } from './orphans.js';
 import {
   DECISION_NOT_RECORDED,
@@ -40,7 +41,11 @@ export interface JobRunnerDeps
   reminderDays?: number;
   /** Operational metrics (EMF on AWS). @default none */
   telemetry?: Telemetry;
+  /** Leak policy and offboarding policy. @default propose, ask */
+  incident?: IncidentPolicy;
 }
+
+const DEFAULT_INCIDENT: IncidentPolicy = { leakPolicy: () => 'propose', onDeactivation: 'ask' };
 
 /** Thrown to make the queue deliver the job again later. */
 export class RetryLater extends Error {}
@@ -192,6 +197,13 @@ export class JobRunner {
         return this.#bulk.run(job);
       case 'home':
         return publishHome(this.deps, this.#context(job), job);
+      case 'leak_report':
+      case 'offboard':
+      case 'offboard_decision': {
+        const log = this.#log(job);
+        const notices = (ctx: UseCaseContext) => this.#notices.postAll(ctx.audit, ctx.stored, job, log);
+        return runIncidentJob(this.deps, this.deps.incident ?? DEFAULT_INCIDENT, job, notices, log);
+      }
     }
   }
 

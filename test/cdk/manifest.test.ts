@@ -70,11 +70,15 @@ describe('slack app manifest', () => {
     });
   });
 
-  it('has a Home tab, and subscribes to exactly the one event that publishes it', () => {
+  it('has a Home tab, and subscribes to exactly its event and user_change (offboarding)', () => {
     expect(manifest.features.app_home.home_tab_enabled).toBe(true);
     expect(manifest.settings.event_subscriptions).toEqual({
       request_url: PLACEHOLDER,
-      bot_events: ['app_home_opened'],
+      bot_events: ['app_home_opened', 'user_change'],
     });
+  });
+
+  it('reads user_change with the users:read scope it already has', () => {
+    expect(manifest.oauth_config.scopes.bot).toContain('users:read');
   });
 });

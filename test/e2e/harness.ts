@@ -1,5 +1,5 @@
 import { afterAll, beforeAll } from 'vitest';
-import { startLocalStack, type LocalStack } from '../../src/local/stack.js';
+import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../src/local/stack.js';
 import type { Log } from '../../src/core/ports.js';
 import { PROVIDER_TYPES } from '../../src/providers/descriptors.js';
 import type { Telemetry } from '../../src/core/telemetry.js';
@@ -24,10 +24,11 @@ const recorder = new Proxy({} as Telemetry, {
 });
 
 /** Starts the whole local stack for a suite: dynalite, simulators, Slack stand-in, ingress, queue, worker. */
-export function useStack(): () => LocalStack {
+export function useStack(options: LocalStackOptions = {}): () => LocalStack {
   let stack: LocalStack;
   beforeAll(async () => {
     stack = await startLocalStack({
+      ...options,
       log: capture,
       telemetry: recorder,
       delayScale: 0.001,

@@ -6,7 +6,7 @@ import { parseResponseBody, postToResponseUrl } from './response-url.js';
 import { StandinState } from './state.js';
 import type { SlackStandin, StandinOptions } from './types.js';
 import { clickButton, closeView, slashCommand, submitView } from './user-actions.js';
-import { openHome, viewAction } from './view-actions.js';
+import { openHome, sendEvent, viewAction } from './view-actions.js';
 import { callWebApi } from './web-api.js';
 
 /**
@@ -52,6 +52,7 @@ function standinApi(
     clickButton: (args) => clickButton(state, args),
     submitView: (args) => submitView(state, args),
     openHome: (args) => openHome(state, args),
+    sendEvent: (args) => sendEvent(state, args),
     home: (user) => state.homes.get(user),
     viewAction: (args) => viewAction(state, args),
     openViews: (user) => state.views.filter((v) => user === undefined || v.user === user),

@@ -122,6 +122,12 @@ export interface SlackStandin {
   submitView(args: { user: string; values: Record<string, string> }): Promise<BotReply>;
   /** The user opens the app's Home tab (Slack sends app_home_opened). */
   openHome(args: { user: string }): Promise<BotReply>;
+  /** Slack sends a signed Events API callback; `retryNum` marks a retry (same `eventId`). */
+  sendEvent(args: {
+    event: Record<string, unknown>;
+    eventId?: string;
+    retryNum?: number;
+  }): Promise<BotReply & { eventId: string }>;
   /** The user's published Home tab, if the bot published one. */
   home(user: string): StandinView | undefined;
   /** A click on the Home tab (`home: true`) or a choice in the top modal (a select with dispatch_action). */

@@ -71,13 +71,34 @@ export async function openHome(state: StandinState, a: { user: string }): Promis
   return postJson(state, JSON.stringify(body));
 }
 
-async function postJson(state: StandinState, body: string): Promise<BotReply> {
+/** Slack sends a signed Events API callback (a retry carries X-Slack-Retry-Num, and the same event id). */
+export async function sendEvent(
+  state: StandinState,
+  a: { event: Obj; eventId?: string; retryNum?: number },
+): Promise<BotReply & { eventId: string }> {
+  const eventId = a.eventId ?? `Ev${state.newId('E')}`;
+  const body = {
+    token: 'standinVerificationToken',
+    team_id: state.opts.teamId,
+    api_app_id: 'A0STANDIN',
+    event: { event_ts: `${(state.now() / 1000).toFixed(6)}`, ...a.event },
+    type: 'event_callback',
+    event_id: eventId,
+    event_time: Math.floor(state.now() / 1000),
+  };
+  const retry: Record<string, string> = a.retryNum
+    ? { 'x-slack-retry-num': String(a.retryNum), 'x-slack-retry-reason': 'http_timeout' }
+    : {};
+  return { ...(await postJson(state, JSON.stringify(body), retry)), eventId };
+}
+
+async function postJson(state: StandinState, body: string, extra: Record<string, string> = {}): Promise<BotReply> {
   const url = state.opts.requestUrl;
   if (!url) throw new Error('slack stand-in: no request URL for the bot yet (call setRequestUrl)');
   try {
     const res = await fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...signSlackRequest(state.opts.signingSecret, body) },
+      headers: { 'content-type': 'application/json', ...signSlackRequest(state.opts.signingSecret, body), ...extra },
       body,
       signal: AbortSignal.timeout(state.opts.ackTimeoutMs ?? 3000),
     });

@@ -60,6 +60,10 @@ function elementState(el: Obj, raw: string | undefined): { value: Obj; empty: bo
     const options = chosen.map((v) => pickOption(el, v)).filter((o): o is Obj => o !== null);
     return { value: { type, selected_options: options }, empty: options.length === 0 };
   }
+  if (type === 'users_select') {
+    const user = raw ?? (typeof el.initial_user === 'string' ? el.initial_user : null);
+    return { value: { type, selected_user: user || null }, empty: !user };
+  }
   if (type === 'datepicker') {
     const date = raw ?? (typeof el.initial_date === 'string' ? el.initial_date : null);
     return { value: { type, selected_date: date || null }, empty: !date };

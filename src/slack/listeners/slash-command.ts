@@ -7,6 +7,7 @@ import { printRef } from '../../core/ref.js';
 import { fingerprint } from '../../core/secret.js';
 import { approvalMarks, createTargets, fromIngressKit } from '../interactions.js';
 import { confirmRevokeView, createModalView, errorView, helpView, workingView } from '../views.js';
+import { isLeakedCommand, leakedCommand } from './incident.js';
 import { QUEUE_DOWN, accessCheckFailure, ephemeral, nextCorrelationId, type IngressKit } from './kit.js';
 
 type SlashArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
@@ -19,6 +20,8 @@ const NO_FORM = 'Slack did not open the form in time. Type /token create again, 
 export function slashCommandListener(kit: IngressKit): (args: SlashArgs) => Promise<void> {
   return async (args) => {
     const { command, ack } = args;
+    // Before the parser: whatever follows `leaked` may be a secret, never to be echoed in an error.
+    if (isLeakedCommand(command.text)) return leakedCommand(kit, args);
     const correlationId = nextCorrelationId(kit);
     const parsed = parseCommand(command.text);
     if (!parsed.ok) return ack(ephemeral(errorView(parsed.error, { usage: parsed.usage })));

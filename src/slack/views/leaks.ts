@@ -2,7 +2,8 @@
 import type { LeakOutcome } from '../../commands/use-cases/leak.js';
 import { providerLabel } from '../../providers/descriptors.js';
 import { code, mention, safe, shortTime } from '../mrkdwn.js';
-import { context, message, section, type Block, type View } from './blocks.js';
+import { context, message, plainText, section, type Block, type View } from './blocks.js';
+import type { ModalView } from './modal.js';
 import { revokeRequestButton } from './tokens.js';
 
 const RESULT: Record<LeakOutcome['result'], string> = {
@@ -59,4 +60,66 @@ export function leakOwnerView(o: LeakOutcome): View {
           : 'it no longer works.';
   const line = `:rotating_light: Your token ${code(o.token?.ref ?? '', 300)} was reported as leaked, ${what}`;
   return message(line, [section(`${line}\n${facts(o).join('\n')}`)]);
+}
+
+/** The callback id of the `/token leaked` form. */
+export const LEAK_MODAL_CALLBACK_ID = 'leak_report';
+
+/** The `/token leaked` form: the secret goes into a Slack form, never into a channel. */
+export function leakModalView(): ModalView {
+  return {
+    type: 'modal',
+    callback_id: LEAK_MODAL_CALLBACK_ID,
+    private_metadata: '',
+    title: plainText('Report a leaked secret', 24),
+    submit: plainText('Check and act', 24),
+    close: plainText('Cancel', 24),
+    blocks: [
+      section(
+        'Paste the secret you found. tokenops keeps only its fingerprint: a match is revoked at once or sent to security, as the policy says, and you get the result in your DM with the bot.',
+      ),
+      {
+        type: 'input',
+        block_id: 'secret',
+        label: plainText('Leaked secret'),
+        element: { type: 'plain_text_input', action_id: 'value', min_length: 8, max_length: 1024 },
+      },
+      {
+        type: 'input',
+        block_id: 'where',
+        optional: true,
+        label: plainText('Where did you find it?'),
+        hint: plainText('A link or a few words: security sees it on the card.'),
+        element: { type: 'plain_text_input', action_id: 'value', max_length: 300 },
+      },
+    ],
+  };
+}
+
+/** Said (ephemerally) when someone types a value after `/token leaked`: it is now in Slack too. */
+export function leakTypedWarningView(checking: boolean): View {
+  const line =
+    ':warning: Do not type secrets after a command: what you typed has passed through Slack and may be kept in its history, so treat that secret as leaked.';
+  const next = checking
+    ? 'tokenops is checking it as a leak report now (only its fingerprint is kept); the result comes to your DM with the bot. Next time, type `/token leaked` alone: it opens a private form.'
+    : 'Type `/token leaked` alone: it opens a private form where you can paste it.';
+  return message(`${line} ${next}`, [section(`${line}\n${next}`)]);
+}
+
+const REPORTER: Record<LeakOutcome['result'], string> = {
+  revoked: ':white_check_mark: It matched a token, and tokenops *revoked* it.',
+  proposed: ':rotating_light: It matched a token. Security has been asked to revoke it (policy: propose).',
+  already_revoked: ':white_check_mark: It matched a token that tokenops had already revoked.',
+  not_found: ':grey_question: It matched a token that no longer exists at the provider.',
+  failed: ':x: It matched a token, but revoking it *failed*. Security has been told.',
+  unknown:
+    ':grey_question: It matched no token tokenops knows (a false positive, or a token of a provider or account tokenops does not manage). Nothing was changed.',
+};
+
+/** The reporter's DM: what their report matched, and what was done (never the value). */
+export function leakReporterView(o: LeakOutcome): View {
+  const line = `Your leak report: ${REPORTER[o.result]}`;
+  const lines = [line];
+  if (o.token) lines.push(...facts(o));
+  return message(line.replace(/[:*]/g, ''), [section(lines.join('\n'))]);
 }
